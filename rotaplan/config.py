@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,7 +30,7 @@ def _parse_time(value: Any) -> Any:
     """Read "HH:MM" text as a time; refuse numbers with the quoting advice."""
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, bool) or isinstance(value, int | float):
+    if isinstance(value, (bool, int | float)):
         raise ValueError(
             f'a time must be written as quoted "HH:MM" text, e.g. "08:00"; got the number {value}'
         )
@@ -397,7 +398,7 @@ def cross_check(office: Office) -> list[tuple[KeyPath, str, str]]:
         if len(set(names)) != len(names):
             found.append((("days", day), f"a block is listed twice on {day}", "list it once"))
         ordered = sorted(known, key=lambda spec: spec.start)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if later.start < earlier.end:
                 found.append(
                     (

@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +26,7 @@ SlotKey = tuple[dt.date, BlockName]
 AREAS: tuple[str, ...] = ("front", "back")
 
 
-class DayStatus(str, Enum):
+class DayStatus(StrEnum):
     """Why a person can or cannot work on a date (first matching reason wins)."""
 
     AVAILABLE = "available"
