@@ -1,0 +1,55 @@
+"""What every rule builder receives and what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from rotaplan.model.variables import Assignments
+from rotaplan.problem import Problem, Slot, StaffId
+
+Expr = cp_model.LinearExprT
+ValueOf = Callable[[Expr], int]
+
+# The shortfall levels, minimised one after the other in this order (SPEC).
+LEVELS: tuple[str, ...] = ("front_seats", "front_skills", "back_min", "back_skills")
+
+
+@dataclass(frozen=True)
+class ShortfallTerm:
+    """A gap variable of one cover rule in one slot: `missing >= need - covered`."""
+
+    level: str
+    slot: Slot
+    area: str
+    what: str
+    need: int
+    covered: Expr  # how many count towards the need
+    missing: cp_model.IntVar
+
+
+@dataclass(frozen=True)
+class PenaltyTerm:
+    """One soft cost: `weight * amount`, `amount` an expression equal to the exact cost unit."""
+
+    rule: str
+    staff: StaffId | None
+    week: int | None
+    weight: int
+    amount: Expr
+    describe: Callable[[ValueOf], str]
+
+
+Term = ShortfallTerm | PenaltyTerm
+
+
+@dataclass
+class BuildContext:
+    """The model under construction, the problem and the variables."""
+
+    model: cp_model.CpModel
+    problem: Problem
+    vars: Assignments
+    notes: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,416 @@
+"""Solving: shortfall levels one after the other, then the soft goals.
+
+Stages: `front_seats` (fewest missing seats, then fewest missing counter
+minutes), `front_skills`, `back_min`, `back_skills`, then `soft_goals`. After
+each stage its value is fixed (proven minimal when the stage is optimal) and
+the solution is handed to the next stage as a hint.
+
+Reproducibility: CP-SAT repeats itself when it stops on a proof or on its
+deterministic work limit, never on a wall-clock limit. The time limit is
+therefore given to CP-SAT as deterministic time (about a second of work on
+a typical machine, independent of load); a wall-clock stop at twice the limit
+is only a safety net, and a rota that hit it says so in its `stages`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from rotaplan.errors import InputError, Mistake, NoRotaError
+from rotaplan.model.build import BuiltModel, build
+from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
+from rotaplan.problem import AREAS, Problem
+from rotaplan.rota import Assignment, Penalty, Rota, Shortfall
+
+SOFT_STAGE = "soft_goals"
+# Share of the whole budget one shortfall stage may use; the soft goals get the rest.
+SHORTFALL_STAGE_BUDGET = 0.25
+# Wall-clock safety net, as a multiple of the time limit (plus a fixed margin for presolve).
+WALL_CLOCK_FACTOR = 2.0
+WALL_CLOCK_MARGIN = 2.0
+
+
+class Status(StrEnum):
+    """How good the rota is known to be."""
+
+    OPTIMAL = "optimal"  # every stage proven optimal
+    FEASIBLE = "feasible"  # a limit or an interruption ended some stage before its proof
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """Solver settings from the command line; `parameters` are extra CP-SAT parameters by name."""
+
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 1
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: the current stage, its best value and bound, seconds since start."""
+
+    stage: str
+    objective: float
+    bound: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What one stage achieved and why it stopped."""
+
+    name: str
+    status: str  # "optimal" or "feasible"
+    value: int
+    bound: int
+    stopped: str  # "proof", "already zero", "work limit", "wall clock", "interrupted"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for rota.json."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "value": self.value,
+            "bound": self.bound,
+            "stopped": self.stopped,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """The rota with how it was found (wall time is not part of the rota)."""
+
+    rota: Rota
+    status: Status
+    stages: tuple[StageResult, ...]
+    seconds: float
+    interrupted: bool
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    def __init__(self, stage: str, started: float, progress: Callable[[Progress], None]) -> None:
+        super().__init__()
+        self._stage = stage
+        self._started = started
+        self._progress = progress
+
+    def on_solution_callback(self) -> None:
+        self._progress(
+            Progress(
+                self._stage,
+                self.objective_value,
+                self.best_objective_bound,
+                time.monotonic() - self._started,
+            )
+        )
+
+
+class _Stages:
+    """Runs the stages on one model, keeping the budget and the best solution so far."""
+
+    def __init__(
+        self,
+        built: BuiltModel,
+        settings: SolveSettings,
+        progress: Callable[[Progress], None] | None,
+    ) -> None:
+        self.built = built
+        self.settings = settings
+        self.progress = progress
+        self.started = time.monotonic()
+        self.work_left = settings.time_limit
+        self.wall_limit = settings.time_limit * WALL_CLOCK_FACTOR + WALL_CLOCK_MARGIN
+        self.solver: cp_model.CpSolver | None = None
+        self.results: list[StageResult] = []
+        self.interrupted = False
+
+    def run(self, name: str, objective: Expr, work: float) -> StageResult:
+        """Minimise `objective` with up to `work` deterministic seconds; fix its value after."""
+        model = self.built.model
+        model.minimize(objective)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_deterministic_time = max(work, 0.01)
+        params.max_time_in_seconds = max(self.wall_limit - self._elapsed(), 0.01)
+        params.random_seed = self.settings.seed
+        params.num_workers = self.settings.workers
+        if self.settings.workers > 1:
+            params.interleave_search = True  # keeps multi-worker search deterministic
+        _apply_parameters(params, self.settings.parameters)
+        reporter = (
+            _Reporter(name, self.started, self.progress) if self.progress is not None else None
+        )
+        status = solver.solve(model, reporter)
+        self.work_left -= solver.deterministic_time
+        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+            raise NoRotaError(
+                f"stage {name}: the model has no solution ({solver.status_name(status)}); "
+                "this is a bug in rotaplan, please report it with the office file"
+            )
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if self.solver is None:
+                raise NoRotaError(
+                    "no rota was found within the time limit; raise --time-limit and try again"
+                )
+            # No better solution this stage: keep the last rota and read its values.
+            stopped = self._why_stopped(solver, work)
+            self.solver = _evaluate(self.built, self.solver, self.settings)
+            value = int(self.solver.value(objective))
+            result = StageResult(name, "feasible", value, 0, stopped)
+        elif status == cp_model.OPTIMAL:
+            value = round(solver.objective_value)
+            result = StageResult(name, "optimal", value, value, "proof")
+            self.solver = solver
+        else:
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound)
+            result = StageResult(name, "feasible", value, bound, self._why_stopped(solver, work))
+            self.solver = solver
+        self.interrupted = result.stopped == "interrupted"
+        self._hint_current_solution()
+        model.clear_objective()
+        if result.status == "optimal":
+            model.add(objective == value)
+        else:
+            model.add(objective <= value)
+        self.results.append(result)
+        if self.progress is not None:
+            self.progress(Progress(name, result.value, result.bound, self._elapsed()))
+        return result
+
+    def fix_known_zero(self, name: str, terms: list[ShortfallTerm]) -> bool:
+        """Fix a level to zero without solving if the current solution already has no gap."""
+        if self.solver is None:
+            return False
+        solver = self.solver
+        if any(term.need - solver.value(term.covered) > 0 for term in terms):
+            return False
+        for term in terms:
+            self.built.model.add(term.missing == 0)
+        self.results.append(StageResult(name, "optimal", 0, 0, "already zero"))
+        return True
+
+    def _hint_current_solution(self) -> None:
+        assert self.solver is not None
+        model = self.built.model
+        model.clear_hints()
+        for var in self.built.ctx.vars.all():
+            model.add_hint(var, self.solver.boolean_value(var))
+
+    def _elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def _why_stopped(self, solver: cp_model.CpSolver, work: float) -> str:
+        if solver.deterministic_time >= 0.98 * work:
+            return "work limit"
+        if self._elapsed() >= 0.98 * self.wall_limit:
+            return "wall clock"
+        return "interrupted"
+
+
+def _apply_parameters(params: Any, extra: Mapping[str, Any]) -> None:
+    """Set extra CP-SAT parameters by name; an unknown name or a bad value is an InputError."""
+    for name, value in extra.items():
+        if name not in params.DESCRIPTOR.fields_by_name:
+            raise InputError(
+                [
+                    Mistake(
+                        "--param",
+                        None,
+                        name,
+                        "not a CP-SAT parameter",
+                        "see sat_parameters.proto in OR-Tools for the names",
+                    )
+                ]
+            )
+        try:
+            setattr(params, name, value)
+        except (TypeError, ValueError) as error:
+            raise InputError(
+                [Mistake("--param", None, name, f"bad value {value!r} ({error})", "")]
+            ) from None
+
+
+def solve(
+    problem: Problem,
+    settings: SolveSettings | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Result:
+    """Make the rota: shortfalls level by level, then soft goals. Never prints."""
+    settings = settings or SolveSettings()
+    built = build(problem)
+    stages = _Stages(built, settings, progress)
+
+    for level in LEVELS:
+        if stages.interrupted:
+            break
+        terms = [term for term in built.shortfalls if term.level == level]
+        if not terms:
+            stages.results.append(StageResult(level, "optimal", 0, 0, "already zero"))
+            continue
+        if stages.fix_known_zero(level, terms):
+            continue
+        work = min(stages.work_left, settings.time_limit * SHORTFALL_STAGE_BUDGET)
+        stages.run(level, _level_objective(level, terms), work)
+
+    solver = stages.solver
+    if solver is None:  # every level was empty: nothing is demanded at all
+        solver = _solve_plain(built, settings)
+        stages.solver = solver
+
+    counter_minutes = sum(
+        term.slot.minutes * (term.need - solver.value(term.missing))
+        for term in built.shortfalls
+        if term.level == "front_seats"
+    )
+    built.add_soft_rules(counter_minutes)
+    objective: Expr = sum(
+        (term.weight * term.amount for term in built.penalties if term.weight), start=0
+    )
+    if stages.interrupted or isinstance(objective, int):
+        if not stages.interrupted:
+            stages.results.append(StageResult(SOFT_STAGE, "optimal", 0, 0, "already zero"))
+        stages.solver = _evaluate(built, stages.solver, settings)
+    else:
+        stages.run(SOFT_STAGE, objective, max(stages.work_left, 0.05))
+
+    final = stages.solver
+    assert final is not None
+    results = tuple(stages.results)
+    status = (
+        Status.OPTIMAL
+        if all(result.status == "optimal" for result in results) and not stages.interrupted
+        else Status.FEASIBLE
+    )
+    soft_result = next((r for r in results if r.name == SOFT_STAGE), None)
+    rota = Rota(
+        office=problem.office_name,
+        start=problem.start,
+        end=problem.end,
+        status=status.value,
+        objective=soft_result.value if soft_result else None,
+        bound=soft_result.bound if soft_result else None,
+        assignments=_assignments(built, final),
+        shortfalls=_shortfalls(built, final),
+        penalties=_penalties(built, final),
+        fingerprint=problem.fingerprint,
+        settings={
+            "time_limit": settings.time_limit,
+            "seed": settings.seed,
+            "workers": settings.workers,
+            **({"parameters": dict(settings.parameters)} if settings.parameters else {}),
+        },
+        stages=tuple(result.to_dict() for result in results),
+    )
+    return Result(
+        rota=rota,
+        status=status,
+        stages=results,
+        seconds=time.monotonic() - stages.started,
+        interrupted=stages.interrupted,
+    )
+
+
+def _level_objective(level: str, terms: list[ShortfallTerm]) -> Expr:
+    missing = cp_model.LinearExpr.sum([term.missing for term in terms])
+    if level != "front_seats":
+        return missing
+    # Fewest missing seats first; among those, fewest missing counter minutes, so
+    # the counter minutes to share out fairly are the same in every later stage.
+    minutes = cp_model.LinearExpr.weighted_sum(
+        [term.missing for term in terms], [term.slot.minutes for term in terms]
+    )
+    most_minutes = sum(term.need * term.slot.minutes for term in terms)
+    return missing * (most_minutes + 1) + minutes
+
+
+def _solve_plain(built: BuiltModel, settings: SolveSettings) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_deterministic_time = max(settings.time_limit, 0.01)
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.num_workers = 1
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoRotaError("no rota was found within the time limit; raise --time-limit")
+    return solver
+
+
+def _evaluate(
+    built: BuiltModel, solver: cp_model.CpSolver | None, settings: SolveSettings
+) -> cp_model.CpSolver:
+    """Re-solve with every assignment fixed, to read the exact soft costs of that rota."""
+    assert solver is not None
+    copy = built.model.clone()
+    copy.clear_objective()
+    copy.clear_hints()
+    for var in built.ctx.vars.all():
+        copy.add(copy.get_bool_var_from_proto_index(var.index) == solver.boolean_value(var))
+    evaluator = cp_model.CpSolver()
+    evaluator.parameters.num_workers = 1
+    evaluator.parameters.random_seed = settings.seed
+    status = evaluator.solve(copy)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoRotaError("the rota found could not be evaluated; this is a bug in rotaplan")
+    return evaluator
+
+
+def _assignments(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[Assignment, ...]:
+    problem = built.ctx.problem
+    result = []
+    for slot in problem.slots:
+        for area in AREAS:
+            for person, var in built.ctx.vars.in_slot(slot.key, area):
+                if solver.boolean_value(var):
+                    result.append(
+                        Assignment(
+                            staff=person.id,
+                            date=slot.date,
+                            block=slot.block,
+                            area=area,
+                            start=slot.start.isoformat(),
+                            end=slot.end.isoformat(),
+                        )
+                    )
+    order = {person.id: index for index, person in enumerate(problem.people)}
+    slot_order = {slot.key: index for index, slot in enumerate(problem.slots)}
+    return tuple(
+        sorted(
+            result,
+            key=lambda item: (
+                slot_order[(item.date, item.block)],
+                AREAS.index(item.area),
+                order[item.staff],
+            ),
+        )
+    )
+
+
+def _shortfalls(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[Shortfall, ...]:
+    gaps = []
+    for term in built.shortfalls:
+        missing = term.need - int(solver.value(term.covered))
+        if missing > 0:
+            gaps.append(Shortfall(term.slot.date, term.slot.block, term.area, term.what, missing))
+    return tuple(gaps)
+
+
+def _penalties(built: BuiltModel, solver: cp_model.CpSolver) -> tuple[Penalty, ...]:
+    def value_of(expr: Expr) -> int:
+        return int(solver.value(expr))
+
+    penalties = []
+    for term in built.penalties:
+        cost = term.weight * value_of(term.amount)
+        if cost > 0:
+            penalties.append(
+                Penalty(term.rule, term.staff, cost, term.describe(value_of), term.week)
+            )
+    return tuple(penalties)
