@@ -1,0 +1,265 @@
+"""The command line: parse, call the library, print, map errors to exit codes.
+
+Exit codes: 0 done; 1 `check` found violations; 2 bad input (or an output
+folder that would be overwritten); 3 `solve --strict` with shortfalls left;
+4 internal error (a rota of ours broke a rule); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rotaplan.errors import (
+    CheckFailedError,
+    InputError,
+    Mistake,
+    NoRotaError,
+    OutputExistsError,
+    RotaplanError,
+)
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+EXIT_SHORTFALLS = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+PROGRESS_AFTER_SECONDS = 1.0
+
+
+def _say(text: str = "") -> None:
+    print(text)
+
+
+def _warn(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _parameters(pairs: list[str]) -> dict[str, Any]:
+    """`--param name=value` pairs; values read as JSON where they parse (numbers, true/false)."""
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name:
+            raise InputError(
+                [
+                    Mistake(
+                        "--param",
+                        None,
+                        pair,
+                        "expected NAME=VALUE",
+                        "e.g. --param linearization_level=2",
+                    )
+                ]
+            )
+        try:
+            parsed[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            parsed[name] = raw
+    return parsed
+
+
+def _command_solve(args: argparse.Namespace) -> int:
+    from rotaplan.check import check
+    from rotaplan.problem import load_problem
+    from rotaplan.publish import publish_rota
+    from rotaplan.render import full_report
+    from rotaplan.solve import Progress, SolveSettings, solve
+
+    problem = load_problem(args.office)
+    out = Path(args.out)
+    _refuse_existing(out, args.force)
+    settings = SolveSettings(
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        parameters=_parameters(args.param or []),
+    )
+
+    def progress(report: Progress) -> None:
+        if report.elapsed >= PROGRESS_AFTER_SECONDS and not args.quiet:
+            _warn(
+                f"  {report.elapsed:6.1f} s  {report.stage:<12} best {report.objective:g}  "
+                f"bound {report.bound:g}"
+            )
+
+    result = solve(problem, settings, progress)
+    report = check(problem, result.rota)
+    if not report.ok():
+        lines = "\n".join(f"  {v.rule}: {v.message}" for v in report.violations)
+        raise CheckFailedError(
+            "the rota the solver made breaks hard rules (a bug in rotaplan; nothing was "
+            f"written):\n{lines}"
+        )
+    if args.strict and result.rota.shortfalls:
+        _say(_shortfall_explanation(problem, result.rota, settings))
+        _warn(
+            f"{len(result.rota.shortfalls)} shortfall(s) remain; with --strict nothing was written."
+        )
+        return EXIT_SHORTFALLS
+    written = publish_rota(problem, result.rota, out, force=args.force)
+    if not args.quiet:
+        _say(full_report(problem, result.rota))
+    interrupted = " (interrupted: the best complete rota so far)" if result.interrupted else ""
+    _say(
+        f"\nWrote {len(written)} files to {out}/ (rota.json, planner exports, staff/ calendars) "
+        f"in {result.seconds:.1f} s{interrupted}."
+    )
+    return EXIT_OK
+
+
+def _shortfall_explanation(problem: Any, rota: Any, settings: Any) -> str:
+    """The explanation `--strict` prints: `rotaplan explain`'s text where available."""
+    try:
+        from rotaplan.explain import explain_text
+    except ImportError:
+        from rotaplan.render import shortfalls
+
+        return shortfalls(problem, rota)
+    return str(explain_text(problem, settings))
+
+
+def _refuse_existing(out: Path, force: bool) -> None:
+    if not force and (out / "rota.json").exists():
+        raise OutputExistsError(
+            f"{out}/ already holds a rota (rota.json); nothing was written. Pass --force to "
+            "replace it, or choose another folder with --out."
+        )
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    from rotaplan.check import check
+    from rotaplan.problem import load_problem
+    from rotaplan.render import penalty_breakdown, soft_weights
+    from rotaplan.rota import read_rota
+
+    problem = load_problem(args.office)
+    rota = read_rota(args.rota)
+    report = check(problem, rota)
+    if report.violations:
+        _say(f"{len(report.violations)} broken rule(s):")
+        for violation in report.violations:
+            _say(f"  [{violation.rule}] {violation.message}")
+    else:
+        _say("All hard rules hold.")
+    _say("\nSoft goals of this rota (cost per rule)")
+    _say(penalty_breakdown(report.penalties, soft_weights(problem)))
+    return EXIT_VIOLATIONS if report.violations else EXIT_OK
+
+
+def _command_explain(args: argparse.Namespace) -> int:
+    from rotaplan.explain import explain_text
+    from rotaplan.problem import load_problem
+    from rotaplan.solve import SolveSettings
+
+    problem = load_problem(args.office)
+    settings = SolveSettings(time_limit=args.time_limit, seed=args.seed, workers=args.workers)
+    _say(explain_text(problem, settings))
+    return EXIT_OK
+
+
+def _command_schema(args: argparse.Namespace) -> int:
+    from rotaplan.config import Office
+
+    del args
+    _say(json.dumps(Office.model_json_schema(by_alias=True), indent=2))
+    return EXIT_OK
+
+
+def _solver_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="solver budget in seconds of deterministic work (default 30)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="solver threads (default 1; results stay reproducible)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `rotaplan`."""
+    parser = argparse.ArgumentParser(
+        prog="rotaplan",
+        description="Weekly front-office / back-office staff rotas.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    solve = commands.add_parser("solve", help="make a rota and write rota.json plus exports")
+    solve.add_argument("office", help="the office file (YAML)")
+    solve.add_argument("--out", default="rota", help="output folder (default ./rota)")
+    _solver_flags(solve)
+    solve.add_argument(
+        "--strict", action="store_true", help="exit 3 and write nothing if shortfalls remain"
+    )
+    solve.add_argument("--force", action="store_true", help="replace a rota already in --out")
+    solve.add_argument("--quiet", action="store_true", help="print only the summary line")
+    solve.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)"
+    )
+    solve.set_defaults(handler=_command_solve)
+
+    check = commands.add_parser("check", help="check a rota against every hard rule")
+    check.add_argument("office", help="the office file (YAML)")
+    check.add_argument("rota", help="the rota file (rota.json)")
+    check.set_defaults(handler=_command_check)
+
+    explain = commands.add_parser("explain", help="why each shortfall cannot be avoided")
+    explain.add_argument("office", help="the office file (YAML)")
+    _solver_flags(explain)
+    explain.set_defaults(handler=_command_explain)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the office file")
+    schema.set_defaults(handler=_command_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except InputError as error:
+        if args.debug:
+            raise
+        for mistake in error.mistakes:
+            _warn(str(mistake))
+        return EXIT_BAD_INPUT
+    except OutputExistsError as error:
+        if args.debug:
+            raise
+        _warn(str(error))
+        return EXIT_BAD_INPUT
+    except CheckFailedError as error:
+        if args.debug:
+            raise
+        _warn(str(error))
+        return EXIT_INTERNAL
+    except NoRotaError as error:
+        if args.debug:
+            raise
+        _warn(f"No rota: {error}")
+        return EXIT_INTERNAL
+    except RotaplanError as error:
+        if args.debug:
+            raise
+        _warn(str(error))
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        _warn("Stopped. Nothing was written.")
+        return EXIT_INTERRUPTED
