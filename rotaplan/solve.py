@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from rotaplan.errors import InputError, Mistake, NoRotaError
@@ -219,7 +220,7 @@ class _Stages:
 def _apply_parameters(params: Any, extra: Mapping[str, Any]) -> None:
     """Set extra CP-SAT parameters by name; an unknown name or a bad value is an InputError."""
     for name, value in extra.items():
-        if name not in params.DESCRIPTOR.fields_by_name:
+        if name not in sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name:
             raise InputError(
                 [
                     Mistake(

@@ -1,0 +1,64 @@
+"""Soft goals: hours close to the share and fair counter duty, with exact costs."""
+
+from __future__ import annotations
+
+from rotaplan.solve import SolveSettings, solve
+from tests.factories import office, person, problem_of
+
+SETTINGS = SolveSettings(time_limit=10)
+
+
+def costs(data: dict, rule: str) -> dict[str | None, int]:  # type: ignore[type-arg]
+    rota = solve(problem_of(data), SETTINGS).rota
+    return {p.staff: p.cost for p in rota.penalties if p.rule == rule}
+
+
+def test_hours_below_share_none_when_reachable() -> None:
+    assert costs(office(), "hours_below_share") == {}
+
+
+def test_hours_below_share_exact_cost() -> None:
+    # share 35 h (the open hours), target 31.5 h = 1890 min; 4 h a day at most -> 20 h = 1200
+    data = office(rules={"max_hours_per_day": 4})
+    assert costs(data, "hours_below_share") == {"anna": 1890 - 1200}
+
+
+def test_hours_below_share_weight_scales_the_cost() -> None:
+    data = office(rules={"max_hours_per_day": 4, "weights": {"hours": 3}})
+    assert costs(data, "hours_below_share") == {"anna": 3 * 690}
+
+
+def test_fairness_exact_cost_for_an_odd_split() -> None:
+    # Three 4-hour counter blocks for two equal people: fair part 6 h each, one does 8 h and
+    # the other 4 h, 2 h off each: 60 x 1 + 60 x 2 = 180 per person.
+    data = office(
+        days={"mon": ["am"], "tue": ["am"], "wed": ["am"]},
+        front={"seats": 1},
+        staff=[person("anna"), person("ben")],
+    )
+    assert costs(data, "fairness") == {"anna": 180, "ben": 180}
+
+
+def test_fairness_zero_for_an_even_split() -> None:
+    data = office(
+        days={"mon": ["am"], "tue": ["am"]},
+        front={"seats": 1},
+        staff=[person("anna"), person("ben")],
+    )
+    assert costs(data, "fairness") == {}
+
+
+def test_fairness_follows_contract_hours() -> None:
+    # Three 10-hour counter days; anna 20 h and ben 10 h: fair parts 2/3 and 1/3.
+    data = office(
+        blocks={"day": {"start": "08:00", "end": "18:00"}},
+        days={"mon": ["day"], "tue": ["day"], "wed": ["day"]},
+        front={"seats": 1},
+        staff=[person("anna", hours=20), person("ben", hours=10)],
+    )
+    rota = solve(problem_of(data), SETTINGS).rota
+    counts = {"anna": 0, "ben": 0}
+    for item in rota.assignments:
+        if item.area == "front":
+            counts[item.staff] += 1
+    assert counts == {"anna": 2, "ben": 1}
