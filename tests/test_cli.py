@@ -1,0 +1,120 @@
+"""The command line, run as a user runs it: every exit code, and what is (not) written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rotaplan", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_solve_writes_rota_and_exit_0(small_office: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run("solve", str(small_office), "--out", str(out), "--time-limit", "10")
+    assert done.returncode == 0, done.stderr
+    rota = json.loads((out / "rota.json").read_text(encoding="utf-8"))
+    assert rota["status"] in {"optimal", "feasible"}
+    assert rota["assignments"]
+    assert "Sabine Weber" in done.stdout  # the grid names people
+    assert "Coverage per block" in done.stdout
+    checked = run("check", str(small_office), str(out / "rota.json"))
+    assert checked.returncode == 0, checked.stdout
+    assert "All hard rules hold." in checked.stdout
+
+
+def test_solve_refuses_to_overwrite_without_force(small_office: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("solve", str(small_office), "--out", str(out)).returncode == 0
+    before = (out / "rota.json").stat().st_mtime_ns
+    again = run("solve", str(small_office), "--out", str(out))
+    assert again.returncode == 2
+    assert "--force" in again.stderr
+    assert (out / "rota.json").stat().st_mtime_ns == before
+    forced = run("solve", str(small_office), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_bad_input_exit_2_nothing_written(tmp_path: Path) -> None:
+    bad = tmp_path / "office.yaml"
+    bad.write_text("office: {name: x}\nperiod: {start: 2026-12-01}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run("solve", str(bad), "--out", str(out))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert str(bad) in done.stderr
+    assert not out.exists()
+
+
+def test_missing_file_exit_2(tmp_path: Path) -> None:
+    done = run("solve", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "file not found" in done.stderr
+
+
+def test_strict_with_shortfalls_exit_3_nothing_written(fixtures: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run("solve", str(fixtures / "cli_shortfall.yaml"), "--out", str(out), "--strict")
+    assert done.returncode == 3
+    assert "nothing was written" in done.stderr
+    assert not out.exists()
+
+
+def test_shortfalls_are_printed_and_listed(fixtures: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run("solve", str(fixtures / "cli_shortfall.yaml"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    rota = json.loads((out / "rota.json").read_text(encoding="utf-8"))
+    assert rota["shortfalls"] == [
+        {"date": "2026-11-30", "block": "am", "area": "front", "what": "seats", "missing": 1}
+    ]
+
+
+def test_check_hand_edited_rota_exit_1(small_office: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("solve", str(small_office), "--out", str(out)).returncode == 0
+    rota = json.loads((out / "rota.json").read_text(encoding="utf-8"))
+    # Murat Hoffmann is absent on 2 and 3 December; put him at the counter on the 2nd.
+    rota["assignments"].append(
+        {
+            "staff": "hoffmann",
+            "date": "2026-12-02",
+            "block": "am",
+            "area": "front",
+            "start": "2026-12-02T08:00:00+01:00",
+            "end": "2026-12-02T12:00:00+01:00",
+        }
+    )
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(rota), encoding="utf-8")
+    done = run("check", str(small_office), str(edited))
+    assert done.returncode == 1
+    assert "availability" in done.stdout
+    assert "Hoffmann" in done.stdout
+
+
+def test_check_bad_rota_file_exit_2(small_office: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "rota.json"
+    broken.write_text("{not json", encoding="utf-8")
+    done = run("check", str(small_office), str(broken))
+    assert done.returncode == 2
+    assert "broken JSON" in done.stderr
+
+
+def test_schema_prints_json_schema() -> None:
+    done = run("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert "staff" in schema["properties"]
