@@ -409,7 +409,8 @@ def check_max_hours_share(problem: Problem, rota: Rota) -> list[Violation]:
 def check_shortfalls_listed(problem: Problem, rota: Rota) -> list[Violation]:
     """Every gap in demand is listed as a shortfall of exactly its size, and every listed
     shortfall is a real gap of that size."""
-    real = {_shortfall_key(gap): gap.missing for gap in _gaps(problem, _Roster(problem, rota))}
+    gaps = _gaps(problem, _Roster(problem, rota))
+    real = {_shortfall_key(gap): gap.missing for gap in gaps}
     listed: dict[tuple[str, dt.date, BlockName, str], int] = {}
     found: list[Violation] = []
 
@@ -436,7 +437,7 @@ def check_shortfalls_listed(problem: Problem, rota: Rota) -> list[Violation]:
                 item.block,
                 f"The rota lists {item.missing} missing {place}, but {missing} are missing.",
             )
-    for gap in _gaps(problem, _Roster(problem, rota)):
+    for gap in gaps:
         if _shortfall_key(gap) not in listed:
             add(
                 gap.date,
