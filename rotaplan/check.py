@@ -34,9 +34,11 @@ HARD_RULES: tuple[str, ...] = (
 )
 SOFT_RULES: tuple[str, ...] = ("hours_below_share", "fairness", "trainee_practice")
 
-# Fairness costs grow with the deviation from a person's fair part, in hour
-# steps: each minute in the k-th hour of deviation costs k, and every minute
-# from the 8th hour on costs 8. README "Fairness" states the same rule.
+# Fairness: up to FAIRNESS_TOLERANCE_MINUTES either side of a person's fair part
+# is free; past that band the cost grows in hour steps: each minute in the k-th
+# hour past the band costs k, and every minute from the 8th hour on costs 8.
+# README "Fairness" states the same rule (and why the band is an hour wide).
+FAIRNESS_TOLERANCE_MINUTES = 60
 FAIRNESS_STEP_MINUTES = 60
 FAIRNESS_STEPS = 8
 
@@ -532,19 +534,20 @@ def _hours_below_share(problem: Problem, roster: _Roster) -> list[Penalty]:
 def fairness_steps(deviation: int) -> int:
     """The stepped cost of `deviation` minutes away from a fair part (before the weight).
 
-    Each minute in the k-th hour of deviation costs k, every minute from hour
-    FAIRNESS_STEPS on costs FAIRNESS_STEPS: 30 min -> 30, 90 min -> 60 + 2 x 30 = 120.
+    Free within FAIRNESS_TOLERANCE_MINUTES; past that, each minute in the k-th
+    hour costs k, every minute from the FAIRNESS_STEPS-th hour on costs
+    FAIRNESS_STEPS: 60 min -> 0, 90 min -> 30, 150 min -> 60 + 2 x 30 = 120.
     """
     return sum(
-        max(0, deviation - FAIRNESS_STEP_MINUTES * (step - 1))
-        for step in range(1, FAIRNESS_STEPS + 1)
+        max(0, deviation - FAIRNESS_TOLERANCE_MINUTES - FAIRNESS_STEP_MINUTES * step)
+        for step in range(FAIRNESS_STEPS)
     )
 
 
 def _fairness(problem: Problem, roster: _Roster) -> list[Penalty]:
     """`fairness`: per person who may work the counter (no trainees), `weights.fairness` x
-    the stepped deviation of their counter minutes from their fair part over the period,
-    which is the counter time of all of them split in proportion to their shares."""
+    `fairness_steps` of the distance between their counter minutes and their fair part
+    over the period: the counter time of all of them split in proportion to their shares."""
     eligible = [person for person in problem.people if person.front_allowed and not person.trainee]
     total_front = sum(roster.minutes(person.id, "front") for person in eligible)
     total_share = sum(problem.period_share(person.id) for person in eligible)

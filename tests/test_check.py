@@ -23,6 +23,7 @@ from rotaplan import check as check_module
 from rotaplan.check import (
     FAIRNESS_STEP_MINUTES,
     FAIRNESS_STEPS,
+    FAIRNESS_TOLERANCE_MINUTES,
     HARD_CHECKS,
     HARD_RULES,
     SOFT_RULES,
@@ -686,7 +687,7 @@ def test_hours_below_share_stops_at_the_target(fixtures: Path) -> None:
     assert "nia" not in costs(check(problem, rota), "hours_below_share")
 
 
-def test_fairness_charges_the_stepped_distance_from_the_fair_part(fixtures: Path) -> None:
+def test_fairness_rounds_fair_parts_half_up_and_frees_the_first_hour(fixtures: Path) -> None:
     problem = load(fixtures, "costs")
     # 242 counter minutes split 3 : 1 are 181.5 and 60.5, rounded half up to 182 and 61
     rota = make_rota(
@@ -698,17 +699,30 @@ def test_fairness_charges_the_stepped_distance_from_the_fair_part(fixtures: Path
         ],
     )
     report = check(problem, rota)
+    # mara is 242 - 182 = 60 minutes off: inside the free hour, so no entry
+    assert costs(report, "fairness") == {"finn": 1 * 3}  # 61 minutes off: one past the hour
+    (penalty,) = [p for p in report.penalties if p.rule == "fairness"]
+    assert penalty.detail == "0.0 h at the counter, fair part 1.0 h"
+    assert penalty.week is None
+
+
+def test_fairness_charges_the_stepped_distance_from_the_fair_part(fixtures: Path) -> None:
+    problem = load(fixtures, "costs")
+    days = ["2026-11-30", "2026-12-01", "2026-12-02"]
+    # 720 counter minutes, all mara's: fair parts 540 and 180, both 180 minutes off
+    rota = make_rota(problem, [assign(problem, "mara", day, "am", "front") for day in days])
+    report = check(problem, rota)
     weight = 3
+    past_the_free_hour = 1 * 60 + 2 * 60  # 120 minutes: the first hour at 1, the second at 2
     assert costs(report, "fairness") == {
-        "mara": 60 * weight,  # 242 - 182 = 60 minutes, all in the first hour
-        "finn": (60 + 2 * 1) * weight,  # 61 minutes: the 61st is in the second hour
+        "mara": past_the_free_hour * weight,
+        "finn": past_the_free_hour * weight,
     }
     details = {p.staff: p.detail for p in report.penalties if p.rule == "fairness"}
     assert details == {
-        "mara": "4.0 h at the counter, fair part 3.0 h",
-        "finn": "0.0 h at the counter, fair part 1.0 h",
+        "mara": "12.0 h at the counter, fair part 9.0 h",
+        "finn": "0.0 h at the counter, fair part 3.0 h",
     }
-    assert all(p.week is None for p in report.penalties if p.rule == "fairness")
 
 
 def test_fairness_costs_nothing_when_the_counter_is_split_by_hours(fixtures: Path) -> None:
@@ -727,7 +741,8 @@ def test_fairness_costs_nothing_when_the_counter_is_split_by_hours(fixtures: Pat
 def test_fairness_costs_nothing_without_any_share(fixtures: Path) -> None:
     problem = load(fixtures, "costs")
     no_shares = dataclasses.replace(problem, shares=dict.fromkeys(problem.shares, 0))
-    rota = make_rota(no_shares, [assign(problem, "mara", "2026-11-30", "am", "front")])
+    days = ["2026-11-30", "2026-12-01", "2026-12-02"]
+    rota = make_rota(no_shares, [assign(problem, "mara", day, "am", "front") for day in days])
     assert costs(check(no_shares, rota), "fairness") == {}
     assert costs(check(problem, rota), "fairness") != {}
 
@@ -736,17 +751,18 @@ def test_fairness_costs_nothing_without_any_share(fixtures: Path) -> None:
     ("deviation", "cost"),
     [
         (0, 0),
-        (1, 1),
-        (60, 60),
-        (61, 62),
-        (120, 60 + 2 * 60),
-        (7 * 60, 60 * (1 + 2 + 3 + 4 + 5 + 6 + 7)),
-        (7 * 60 + 1, 60 * 28 + 8),
-        (10 * 60, 60 * 28 + 8 * 180),  # from the 8th hour on, every minute costs 8
+        (60, 0),  # the free hour
+        (61, 1),
+        (120, 60),
+        (121, 60 + 2),
+        (180, 60 + 2 * 60),
+        (60 + 7 * 60, 60 * (1 + 2 + 3 + 4 + 5 + 6 + 7)),
+        (60 + 7 * 60 + 1, 60 * 28 + 8),
+        (60 + 10 * 60, 60 * 28 + 8 * 180),  # from the 8th hour on, every minute costs 8
     ],
 )
 def test_fairness_steps_grow_by_the_hour_up_to_eight(deviation: int, cost: int) -> None:
-    assert (FAIRNESS_STEP_MINUTES, FAIRNESS_STEPS) == (60, 8)
+    assert (FAIRNESS_TOLERANCE_MINUTES, FAIRNESS_STEP_MINUTES, FAIRNESS_STEPS) == (60, 60, 8)
     assert fairness_steps(deviation) == cost
 
 
