@@ -3,10 +3,13 @@
 Measure (README, "Fairness"): a person's fair part of the counter is the
 office's counter minutes times their share of the period over the summed
 shares of everyone who may sit at the counter (non-trainees with `front`).
-The cost of being `d` minutes away from it is convex: each minute in the
-k-th hour away costs k, up to 8 from the 8th hour on. Convex costs prefer
-two people one hour off each to one person two hours off, and they keep
-working when everyone is on the same side of their fair part.
+Up to an hour either side of the fair part is free: counter blocks of three
+or four hours cannot split a week's counter time more finely, and a band that
+wide lets the solver prove optimality in a second instead of searching for
+minutes. Beyond the band the cost is convex: each minute in the k-th hour
+past the band costs k, up to 8 from the 8th hour on. Convex costs prefer two
+people one hour off each to one person two hours off, and they keep working
+when everyone is on the same side of their fair part.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rotaplan.model.helpers import absolute, minutes_of
 
 FAIRNESS_STEP_MINUTES = 60
 FAIRNESS_STEPS = 8
+FAIRNESS_TOLERANCE_MINUTES = 60
 
 
 def fair_parts(ctx: BuildContext, counter_minutes: int) -> dict[str, int]:
@@ -51,14 +55,16 @@ def add_fairness(ctx: BuildContext) -> list[Term]:
         front = minutes_of(pairs)
         upper = max(fair, most - fair)
         distance = absolute(ctx.model, front - fair, upper, f"fairness[{staff}]")
-        steps: list[Expr] = [distance]
-        for step in range(1, FAIRNESS_STEPS):
-            threshold = step * FAIRNESS_STEP_MINUTES
+        steps: list[Expr] = []
+        for step in range(FAIRNESS_STEPS):
+            threshold = FAIRNESS_TOLERANCE_MINUTES + step * FAIRNESS_STEP_MINUTES
             if threshold >= upper:
                 break
             excess = ctx.model.new_int_var(0, upper - threshold, f"fairness[{staff},{step}]")
             ctx.model.add_max_equality(excess, [0, distance - threshold])
             steps.append(excess)
+        if not steps:  # this person can never leave the free band
+            continue
         amount = sum(steps[1:], start=steps[0])
         terms.append(PenaltyTerm("fairness", staff, None, weight, amount, _describe(front, fair)))
     return terms

@@ -30,13 +30,33 @@ def test_hours_below_share_weight_scales_the_cost() -> None:
 
 def test_fairness_exact_cost_for_an_odd_split() -> None:
     # Three 4-hour counter blocks for two equal people: fair part 6 h each, one does 8 h and
-    # the other 4 h, 2 h off each: 60 x 1 + 60 x 2 = 180 per person.
+    # the other 4 h, 2 h off each: the first hour is free, the second costs 60 x 1.
     data = office(
         days={"mon": ["am"], "tue": ["am"], "wed": ["am"]},
         front={"seats": 1},
         staff=[person("anna"), person("ben")],
     )
-    assert costs(data, "fairness") == {"anna": 180, "ben": 180}
+    assert costs(data, "fairness") == {"anna": 60, "ben": 60}
+
+
+def two_people_one_block(minutes: int) -> dict:  # type: ignore[type-arg]
+    end = f"{8 + minutes // 60:02d}:{minutes % 60:02d}"
+    return office(
+        blocks={"am": {"start": "08:00", "end": end}},
+        days={"mon": ["am"]},
+        front={"seats": 1},
+        staff=[person("anna"), person("ben")],
+    )
+
+
+def test_fairness_free_band_just_inside() -> None:
+    # One 2-hour block for two: fair part 1 h each, both exactly 1 h off: no cost.
+    assert costs(two_people_one_block(120), "fairness") == {}
+
+
+def test_fairness_free_band_just_outside() -> None:
+    # One 2:02 block: fair part 61 min each, both 61 min off: 1 minute past the band each.
+    assert costs(two_people_one_block(122), "fairness") == {"anna": 1, "ben": 1}
 
 
 def test_fairness_zero_for_an_even_split() -> None:
