@@ -20,6 +20,7 @@ from rotaplan.export.grid import (
     SHORTFALL_COLOURS,
     CellKind,
     Column,
+    SkillCover,
     WeekGrid,
     build_grids,
     format_clock,
@@ -93,6 +94,9 @@ table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
     + SHORTFALL_COLOURS.ink
     + """; outline-offset: -2px; }
 .grid tfoot td.okay { color: #616e7c; }
+.grid tfoot td.skills { font-size: 11px; line-height: 1.25; }
+.need { display: inline-block; white-space: nowrap; }
+.need.gap { font-weight: 700; color: #a3151f; text-decoration: underline; }
 .grid tfoot td.closedday { background: #"""
     + KIND_COLOURS[CellKind.HOLIDAY].fill
     + """; }
@@ -110,30 +114,123 @@ table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
 footer { font-size: 10.5px; color: #7b8794; margin-top: 10px; }
 @media print {
   html { background: none; }
-  body { padding: 0; font-size: 11px; }
-  .week { box-shadow: none; border-radius: 0; margin: 0; padding: 0; max-width: none;
-    break-after: page; page-break-after: always; }
+  body { padding: 0; font-size: 10px; line-height: 1.2; }
+  .week { zoom: var(--print-zoom, 1); box-shadow: none; border-radius: 0; margin: 0;
+    padding: 0; max-width: none; break-after: page; page-break-after: always; }
   .week:last-of-type { break-after: auto; page-break-after: auto; }
-  .grid th, .grid td { padding: 2px 3px; }
+  header.week-head { padding-bottom: 4px; margin-bottom: 6px; }
+  h1 { font-size: 16px; }
+  .office, .meta { font-size: 10px; }
+  .grid th, .grid td { padding: 1px 3px; }
+  .grid .time { font-size: 9px; }
+  .grid th.person .sub { display: inline; margin-left: 6px; font-size: 9px; }
+  .grid th.person .skills { display: none; }
+  .k-front .t { font-size: 8px; }
+  .grid tfoot td { font-size: 10px; }
+  .grid tfoot td.skills { font-size: 9px; }
+  .below { margin-top: 6px; gap: 16px; }
+  .legend, .shortfalls { font-size: 10px; }
+  .legend h2, .shortfalls h2 { font-size: 10px; }
+  .shortfalls ul { columns: 2; column-gap: 18px; }
+  footer { margin-top: 4px; font-size: 9px; }
 }
 """
     + _kind_css()
 )
 
 
+# Print layout, in CSS pixels of the print style (10px text): A4 landscape minus the margins.
+PRINT_WIDTH = 1047  # 277 mm
+PRINT_HEIGHT = 718  # 192 mm, less a little for rounding
+PRINT_MIN_ZOOM = 0.6  # below this the text is too small to read; a longer week spills over
+_NAME_WIDTH = 164  # name column (17em) less padding
+_NUMBER_COLUMNS = 3 * 52
+_LINE = 12.5  # one line of 10px text with its leading
+_ROW = 15.5  # a one-line grid row: a line, padding and border
+
+
+def _lines(text: str, width: float, char: float) -> int:
+    """Lines `text` takes in `width` px at about `char` px a character (a rough, safe guess)."""
+    return max(1, -(-int(len(text) * char) // max(int(width), 1)))
+
+
+def _print_height(problem: Problem, grid: WeekGrid) -> float:
+    """A generous guess of a week's printed height at zoom 1, in CSS pixels."""
+    columns = max(len(grid.columns), 1)
+    column_width = (PRINT_WIDTH - _NAME_WIDTH - _NUMBER_COLUMNS) / columns - 6
+    height = 40.0 + 40.0  # header; two header rows of the grid
+    for line in grid.rows:
+        person = line.person
+        label = f"{person.name}  {person.id}"
+        if person.trainee:
+            mentor = problem.person(person.mentor).name if person.mentor else "?"
+            label += f" · trainee, mentor {mentor}"
+        elif not person.front_allowed:
+            label += " · back office only"
+        lines = _lines(label, _NAME_WIDTH, 5.6)
+        if any(cell.trainee_at_counter for cell in line.cells):
+            lines = max(lines, 2)
+        height += _ROW + (lines - 1) * _LINE
+    covers = list(grid.coverage.values())
+    height += 2 * _ROW + 4  # counter and back-office rows, and the rule above them
+    for area in ("front", "back"):
+        texts = [
+            [f"{item.skill} {item.have}/{item.need}" for item in items]
+            for cover in covers
+            for items in [cover.front_skills if area == "front" else cover.back_skills]
+        ]
+        if any(texts):
+            height += (
+                _ROW
+                - _LINE
+                + _LINE * max(_lines("  ".join(items), column_width, 5.2) for items in texts)
+            )
+    shortfall_lines = [
+        sum(_lines("! " + shortfall_short(item), column_width, 6.2) for item in cover.shortfalls)
+        for cover in covers
+    ]
+    height += _ROW - _LINE + _LINE * max([1, *shortfall_lines])
+    legend_width = PRINT_WIDTH * 1.4 / 2.4 - 16
+    legend_items = [50 + 14 + 5.2 * len(CELL_STYLES[kind].meaning) for kind in grid.kinds_used()]
+    legend_items.append(50 + 14 + 5.2 * 38)
+    legend_rows, used = 1, 0.0
+    for item in legend_items:
+        if used + item > legend_width:
+            legend_rows, used = legend_rows + 1, 0.0
+        used += item
+    list_width = (PRINT_WIDTH / 2.4 - 18) / 2 - 14
+    list_lines = sum(
+        _lines(f"{format_day(item.date)}, {item.block}: {shortfall_text(item)}", list_width, 5.4)
+        for item in grid.shortfalls
+    )
+    below = max(legend_rows * 22.0, (-(-list_lines // 2) if grid.shortfalls else 1) * _LINE)
+    height += 6 + 15 + below  # gap, headings, legend or shortfall list
+    height += 4 + _LINE  # footer
+    return height
+
+
+def print_zoom(problem: Problem, grid: WeekGrid) -> float:
+    """How much to shrink a week so that it prints on one A4 landscape page."""
+    zoom = PRINT_HEIGHT / _print_height(problem, grid)
+    return round(max(PRINT_MIN_ZOOM, min(1.0, zoom)), 3)
+
+
 def _person_header(problem: Problem, person_id: str) -> str:
     person = problem.person(person_id)
-    details = [person.id]
+    details = [f'<span class="id">{escape(person.id)}</span>']
     if person.trainee:
         mentor = problem.person(person.mentor).name if person.mentor else "?"
-        details.append(f"trainee, mentor {mentor}")
+        details.append(f'<span class="role">{escape(f"trainee, mentor {mentor}")}</span>')
     elif not person.front_allowed:
-        details.append("back office only")
-    if person.skills:
-        details.append(", ".join(sorted(person.skills)))
+        details.append('<span class="role">back office only</span>')
+    skills = (
+        f'<span class="skills"> · {escape(", ".join(sorted(person.skills)))}</span>'
+        if person.skills
+        else ""
+    )
     return (
         f'<th class="person" scope="row">{escape(person.name)}'
-        f'<span class="sub">{escape(" · ".join(details))}</span></th>'
+        f'<span class="sub">{" · ".join(details)}{skills}</span></th>'
     )
 
 
@@ -182,7 +279,7 @@ def week_section(problem: Problem, rota: Rota, grid: WeekGrid) -> str:
     first = _first_of_day(grid.columns)
     days, blocks = _day_headers(grid.columns)
     parts = [
-        '<section class="week">',
+        f'<section class="week" style="--print-zoom: {print_zoom(problem, grid)}">',
         '<header class="week-head"><div>',
         f'<div class="office">{escape(problem.office_name)}</div>',
         f"<h1>{escape(grid.title)}</h1></div>",
@@ -263,46 +360,68 @@ def week_section(problem: Problem, rota: Rota, grid: WeekGrid) -> str:
     return "\n".join(parts)
 
 
+COUNTER_ROW = "Counter filled / seats"
+COUNTER_SKILLS_ROW = "Counter skills"
+BACK_ROW = "Back office filled / min"
+BACK_SKILLS_ROW = "Back-office skills"
+SHORTFALL_ROW = "Shortfall"
+
+
+def _skill_cell(items: tuple[SkillCover, ...], area: str, missing: set[tuple[str, str]]) -> str:
+    return " ".join(
+        f'<span class="need{" gap" if (area, item.skill) in missing else ""}">'
+        f"{escape(f'{item.skill} {item.have}/{item.need}')}</span>"
+        for item in items
+    )
+
+
 def _cover_rows(grid: WeekGrid, first: list[bool]) -> list[str]:
-    rows: dict[str, list[str]] = {
-        "Counter filled / seats": [],
-        "Back office filled / min": [],
-        "Skills": [],
-        "Shortfall": [],
-    }
+    """Rows under the grid: counter and back-office cover, their skills, and shortfalls.
+
+    A skills row appears only if some block of the week needs skills in that area.
+    """
+    covers = list(grid.coverage.values())
+    titles = [COUNTER_ROW]
+    if any(cover.front_skills for cover in covers):
+        titles.append(COUNTER_SKILLS_ROW)
+    titles.append(BACK_ROW)
+    if any(cover.back_skills for cover in covers):
+        titles.append(BACK_SKILLS_ROW)
+    titles.append(SHORTFALL_ROW)
+    rows: dict[str, list[str]] = {title: [] for title in titles}
     for index, column in enumerate(grid.columns):
         edge = " first" if first[index] else ""
         if column.slot is None:
-            for cells in rows.values():
-                cells.append(f'<td class="closedday{edge}"></td>')
+            for closed_cells in rows.values():
+                closed_cells.append(f'<td class="closedday{edge}"></td>')
             continue
         cover = grid.coverage[column.slot.key]
-        short = cover.has_shortfall
-        state = " short" if short else ""
+        missing = {(item.area, item.what) for item in cover.shortfalls}
         counter = f"{cover.front}/{cover.demand.seats}"
         if cover.trainees:
             counter += f" +{cover.trainees}T"
-        rows["Counter filled / seats"].append(
-            f'<td class="cov{state}{edge}">{escape(counter)}</td>'
-        )
-        rows["Back office filled / min"].append(
-            f'<td class="cov{state}{edge}">{cover.back}/{cover.demand.back_min}</td>'
-        )
-        skills = "<br>".join(
-            escape(f"{item.skill} {item.have}/{item.need}")
-            for item in (*cover.front_skills, *cover.back_skills)
-        )
-        rows["Skills"].append(f'<td class="cov{edge}">{skills or DASH}</td>')
-        if short:
+        seats_short = " short" if ("front", "seats") in missing else ""
+        min_short = " short" if ("back", "min") in missing else ""
+        cells: dict[str, str] = {
+            COUNTER_ROW: f'<td class="cov{seats_short}{edge}">{escape(counter)}</td>',
+            COUNTER_SKILLS_ROW: f'<td class="cov skills{edge}">'
+            f"{_skill_cell(cover.front_skills, 'front', missing) or DASH}</td>",
+            BACK_ROW: f'<td class="cov{min_short}{edge}">{cover.back}/{cover.demand.back_min}</td>',
+            BACK_SKILLS_ROW: f'<td class="cov skills{edge}">'
+            f"{_skill_cell(cover.back_skills, 'back', missing) or DASH}</td>",
+        }
+        if cover.has_shortfall:
             text = "<br>".join(escape("! " + shortfall_short(item)) for item in cover.shortfalls)
-            rows["Shortfall"].append(f'<td class="short{edge}">{text}</td>')
+            cells[SHORTFALL_ROW] = f'<td class="short{edge}">{text}</td>'
         else:
-            rows["Shortfall"].append(f'<td class="okay{edge}">ok</td>')
+            cells[SHORTFALL_ROW] = f'<td class="okay{edge}">ok</td>'
+        for title in titles:
+            rows[title].append(cells[title])
     html_rows = []
-    for position, (title, cells) in enumerate(rows.items()):
+    for position, (title, row_cells) in enumerate(rows.items()):
         css = ' class="cover-first"' if position == 0 else ""
         html_rows.append(
-            f'<tr{css}><th scope="row">{escape(title)}</th>{"".join(cells)}'
+            f'<tr{css}><th scope="row">{escape(title)}</th>{"".join(row_cells)}'
             '<td colspan="3"></td></tr>'
         )
     return html_rows
