@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -9,10 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_export_common import NAMES, SMALL_OFFICE, TWO_WEEKS, load
+from test_export_common import NAMES, ROOT, SMALL_OFFICE, TWO_WEEKS, hand_rota, load
 
-from rotaplan.export.grid import shortfall_text
-from rotaplan.export.html import rota_page, write_html
+from rotaplan.export.grid import build_grids, shortfall_text
+from rotaplan.export.html import PRINT_MIN_ZOOM, print_zoom, rota_page, write_html
+from rotaplan.problem import load_problem
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 CHROMIUM_FLAGS = (
@@ -131,7 +133,7 @@ def test_page_is_self_contained_and_printable() -> None:
     for external in ("<link", "<script", "src=", "@import", "url("):
         assert external not in page
     assert "@page { size: A4 landscape" in page
-    assert page.count('<section class="week">') == 2
+    assert page.count('<section class="week"') == 2
     assert "break-after: page" in page
 
 
@@ -153,3 +155,20 @@ def test_holiday_column_on_an_opening_weekday() -> None:
     problem, rota = load(NAMES)
     text = " ".join(parse(rota_page(problem, rota)).parts)
     assert "Christmas Day" in text
+
+
+def test_a_long_week_is_shrunk_to_fit_one_printed_page() -> None:
+    problem, rota = load(TWO_WEEKS)
+    grid = build_grids(problem, rota)[0]
+    assert print_zoom(problem, grid) == 1.0
+    crowded = dataclasses.replace(grid, rows=grid.rows * 12)
+    assert PRINT_MIN_ZOOM <= print_zoom(problem, crowded) < 1.0
+
+
+def test_immigration_office_week_prints_on_one_page(tmp_path: Path) -> None:
+    problem = load_problem(ROOT / "config" / "immigration-office.yaml")
+    rota = hand_rota(problem)
+    (page,) = write_html(problem, rota, tmp_path)
+    pdf = tmp_path / "rota.pdf"
+    run_chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert page_count(pdf.read_bytes()) == problem.weeks
