@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -150,11 +150,11 @@ def resolve(office: Office) -> Problem:
             continue
         day_blocks = sorted(office.days[weekday], key=lambda name: office.blocks[name].start)
         for name in day_blocks:
-            spec = office.blocks[name]
-            begin = dt.datetime.combine(date, spec.start, tzinfo=zone)
-            finish = dt.datetime.combine(date, spec.end, tzinfo=zone)
-            minutes = (spec.end.hour * 60 + spec.end.minute) - (
-                spec.start.hour * 60 + spec.start.minute
+            block = office.blocks[name]
+            begin = dt.datetime.combine(date, block.start, tzinfo=zone)
+            finish = dt.datetime.combine(date, block.end, tzinfo=zone)
+            minutes = (block.end.hour * 60 + block.end.minute) - (
+                block.start.hour * 60 + block.start.minute
             )
             slot = Slot(date, name, begin, finish, minutes, (date - start).days // 7)
             slots.append(slot)
@@ -271,7 +271,7 @@ def _demand_for(office: Office, date: dt.date, block: BlockName) -> Demand:
 
 
 def _selects(
-    days: list[str] | None,
+    days: Sequence[str] | None,
     blocks: list[str] | None,
     dates: list[dt.date] | None,
     weekday: str,

@@ -61,7 +61,7 @@ def grid(problem: Problem, rota: Rota, week: int) -> str:
             else:
                 row.append(CELL[status])
         rows.append(row)
-    gaps = Counter((s.date, s.block) for s in rota.shortfalls)
+    gaps: Counter[tuple[dt.date, str | None]] = Counter((s.date, s.block) for s in rota.shortfalls)
     rows.append(
         ["shortfalls"]
         + [str(gaps[(date, block)]) if gaps[(date, block)] else "" for date, block in columns]

@@ -96,7 +96,7 @@ class Result:
     interrupted: bool
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, stage: str, started: float, progress: Callable[[Progress], None]) -> None:
         super().__init__()
         self._stage = stage

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from rotaplan.model.variables import Assignments
 from rotaplan.problem import Problem, Slot, StaffId
 
-Expr = cp_model.LinearExprT
+Expr = cp_model.LinearExpr | int
 ValueOf = Callable[[Expr], int]
 
 # The shortfall levels, minimised one after the other in this order (SPEC).
