@@ -76,7 +76,7 @@ table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .grid th.person .sub { display: block; font-weight: 400; font-size: 11px; color: #616e7c; }
 .grid td.first { border-left: 2px solid #1f2933; }
 .grid td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.grid td.under { font-weight: 700; text-decoration: underline dotted; }
+.grid td.under, .under { font-weight: 700; text-decoration: underline dotted; }
 .grid tbody tr:nth-child(even) th.person { background: #f3f5f8; }
 .k-front { font-weight: 700; box-shadow: inset 0 0 0 1.5px #0b3d91; }
 .k-back { font-weight: 500; }
@@ -192,7 +192,8 @@ def _print_height(problem: Problem, grid: WeekGrid) -> float:
     height += _ROW - _LINE + _LINE * max([1, *shortfall_lines])
     legend_width = PRINT_WIDTH * 1.4 / 2.4 - 16
     legend_items = [50 + 14 + 5.2 * len(CELL_STYLES[kind].meaning) for kind in grid.kinds_used()]
-    legend_items.append(50 + 14 + 5.2 * 38)
+    legend_items.append(50 + 14 + 5.2 * 38)  # the shortfall swatch
+    legend_items.append(50 + 14 + 5.2 * 32)  # the hours swatch
     legend_rows, used = 1, 0.0
     for item in legend_items:
         if used + item > legend_width:
@@ -335,6 +336,10 @@ def week_section(problem: Problem, rota: Rota, grid: WeekGrid) -> str:
         + SHORTFALL_COLOURS.ink
         + f';font-weight:700">{MINUS}1 seat</span>shortfall: demand the rota cannot meet</span>'
     )
+    legend.append(
+        '<span class="item"><span class="swatch hours"><span class="under">18</span></span>'
+        f"hours below {round((1 - tolerance) * 100)} % of the share</span>"
+    )
     legend.append("</div>")
     shortfalls = ['<div class="shortfalls"><h2>Shortfalls this week</h2>']
     if grid.shortfalls:
@@ -353,8 +358,7 @@ def week_section(problem: Problem, rota: Rota, grid: WeekGrid) -> str:
     parts.append(
         f"<footer>{escape(problem.office_name)} · period {escape(period)}"
         f" · week {grid.week + 1} of {problem.weeks}"
-        " · Hours and share in hours a week; underlined hours are below the target"
-        f" ({round((1 - tolerance) * 100)} % of the share).</footer>"
+        " · hours and share are hours this week</footer>"
     )
     parts.append("</section>")
     return "\n".join(parts)
