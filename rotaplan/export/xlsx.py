@@ -48,6 +48,7 @@ FIRST_GRID_COLUMN = 3  # A: name, B: id
 HEADER_ROW = 5  # day names; the block names are on the row below
 HEADER_FILL = Colours("2F3B4C", "FFFFFF")
 SUBHEADER_FILL = Colours("E4E8EE", "1F2933")
+UNDER_TARGET_COLOURS = KIND_COLOURS[CellKind.ABSENT]  # amber: worth a look, not an error
 
 _THIN = Side(style="thin", color="B8C0CC")
 _GRID_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -110,6 +111,70 @@ def _coverage_lines(cover: Coverage) -> list[str]:
     if cover.trainees:
         lines.append(f"+{cover.trainees} trainee")
     return lines
+
+
+def _write_cover_rows(sheet: Worksheet, grid: WeekGrid, row: int) -> int:
+    """Cover rows under a week's grid; returns the row after them.
+
+    Counter and back-office cover, a skills row for each area that needs
+    skills this week, and the shortfalls; a cell whose need is unmet is red.
+    """
+    covers = list(grid.coverage.values())
+    titles = ["Counter filled / seats"]
+    if any(cover.front_skills for cover in covers):
+        titles.append("Counter skills (have/need)")
+    titles.append("Back office filled / minimum")
+    if any(cover.back_skills for cover in covers):
+        titles.append("Back-office skills (have/need)")
+    titles.append("Shortfall")
+    for offset, title in enumerate(titles):
+        put(sheet, row + offset, 1, title, bold=True, align=_LEFT, border=True)
+        sheet.merge_cells(
+            start_row=row + offset, end_row=row + offset, start_column=1, end_column=2
+        )
+    for index, column in enumerate(grid.columns):
+        sheet_column = FIRST_GRID_COLUMN + index
+        if column.slot is None:
+            for offset in range(len(titles)):
+                put(sheet, row + offset, sheet_column, "", colours=KIND_COLOURS[CellKind.HOLIDAY])
+            continue
+        cover = grid.coverage[column.slot.key]
+        missing = {(item.area, item.what) for item in cover.shortfalls}
+        values: dict[str, tuple[str, bool]] = {
+            "Counter filled / seats": (
+                "\n".join(_coverage_lines(cover)),
+                ("front", "seats") in missing,
+            ),
+            "Counter skills (have/need)": (
+                "\n".join(f"{item.skill} {item.have}/{item.need}" for item in cover.front_skills),
+                any(area == "front" and what != "seats" for area, what in missing),
+            ),
+            "Back office filled / minimum": (
+                f"{cover.back}/{cover.demand.back_min}",
+                ("back", "min") in missing,
+            ),
+            "Back-office skills (have/need)": (
+                "\n".join(f"{item.skill} {item.have}/{item.need}" for item in cover.back_skills),
+                any(area == "back" and what != "min" for area, what in missing),
+            ),
+            "Shortfall": (
+                "\n".join(shortfall_short(item) for item in cover.shortfalls) or "ok",
+                cover.has_shortfall,
+            ),
+        }
+        for offset, title in enumerate(titles):
+            text, short = values[title]
+            put(
+                sheet,
+                row + offset,
+                sheet_column,
+                text,
+                bold=short,
+                colours=SHORTFALL_COLOURS if short else None,
+                align=_CENTRE,
+                border=True,
+            )
+    return row + len(titles)
 
 
 def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekGrid) -> None:
@@ -215,8 +280,16 @@ def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekG
                 align=_CENTRE,
                 border=True,
             )
+        under = line.minutes < (1 - problem.rules.hours_tolerance) * line.share
         put(
-            sheet, row, hours_column, round(line.minutes / 60, 2), border=True, number_format="0.0#"
+            sheet,
+            row,
+            hours_column,
+            round(line.minutes / 60, 2),
+            bold=under,
+            colours=UNDER_TARGET_COLOURS if under else None,
+            border=True,
+            number_format="0.0#",
         )
         put(
             sheet,
@@ -229,62 +302,7 @@ def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekG
         put(sheet, row, hours_column + 2, line.front_blocks, border=True)
         row += 1
 
-    row += 1
-    cover_rows = (
-        "Counter filled / seats",
-        "Back office filled / minimum",
-        "Skills (have/need)",
-        "Shortfall",
-    )
-    for offset, title in enumerate(cover_rows):
-        put(sheet, row + offset, 1, title, bold=True, align=_LEFT, border=True)
-        sheet.merge_cells(
-            start_row=row + offset, end_row=row + offset, start_column=1, end_column=2
-        )
-    for index, column in enumerate(grid.columns):
-        sheet_column = FIRST_GRID_COLUMN + index
-        if column.slot is None:
-            for offset in range(len(cover_rows)):
-                put(
-                    sheet,
-                    row + offset,
-                    sheet_column,
-                    "",
-                    colours=KIND_COLOURS[CellKind.HOLIDAY],
-                    border=True,
-                )
-            continue
-        cover = grid.coverage[column.slot.key]
-        short = cover.has_shortfall
-        put(sheet, row, sheet_column, "\n".join(_coverage_lines(cover)), align=_CENTRE, border=True)
-        put(
-            sheet,
-            row + 1,
-            sheet_column,
-            f"{cover.back}/{cover.demand.back_min}",
-            align=_CENTRE,
-            border=True,
-        )
-        skills = [
-            f"{item.skill} {item.have}/{item.need}"
-            for item in (*cover.front_skills, *cover.back_skills)
-        ]
-        put(sheet, row + 2, sheet_column, "\n".join(skills), align=_CENTRE, border=True)
-        put(
-            sheet,
-            row + 3,
-            sheet_column,
-            "\n".join(shortfall_short(item) for item in cover.shortfalls) or "ok",
-            bold=short,
-            colours=SHORTFALL_COLOURS if short else Colours("FFFFFF", "5A6472"),
-            align=_CENTRE,
-            border=True,
-        )
-        if short:
-            # mark the whole block column's cover rows, so the gap shows at a glance
-            for offset in range(3):
-                sheet.cell(row=row + offset, column=sheet_column).fill = _fill(SHORTFALL_COLOURS)
-    row += len(cover_rows) + 1
+    row = _write_cover_rows(sheet, grid, row + 1) + 1
 
     if grid.shortfalls:
         put(sheet, row, 1, "Shortfalls", bold=True)
@@ -302,31 +320,24 @@ def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekG
 
     put(sheet, row, 1, "Legend", bold=True)
     row += 1
-    for kind in grid.kinds_used():
-        style = CELL_STYLES[kind]
-        put(
-            sheet,
-            row,
-            2,
-            style.label or "(blank)",
-            bold=kind is CellKind.FRONT,
-            colours=KIND_COLOURS[kind],
-            align=_CENTRE,
-            border=True,
+    swatches: list[tuple[str, Colours, bool, str]] = [
+        (
+            CELL_STYLES[kind].label or "(blank)",
+            KIND_COLOURS[kind],
+            kind is CellKind.FRONT,
+            CELL_STYLES[kind].meaning,
         )
-        put(sheet, row, 1, style.meaning, align=_LEFT)
-        row += 1
-    put(
-        sheet,
-        row,
-        2,
-        f"{MINUS}1 seat",
-        bold=True,
-        colours=SHORTFALL_COLOURS,
-        align=_CENTRE,
-        border=True,
+        for kind in grid.kinds_used()
+    ]
+    swatches.append(
+        (f"{MINUS}1 seat", SHORTFALL_COLOURS, True, "shortfall: demand the rota cannot meet")
     )
-    put(sheet, row, 1, "shortfall: demand the rota cannot meet", align=_LEFT)
+    tolerance = round((1 - problem.rules.hours_tolerance) * 100)
+    swatches.append(("18", UNDER_TARGET_COLOURS, True, f"hours below {tolerance} % of the share"))
+    for label, colours, bold, meaning in swatches:
+        put(sheet, row, 2, label, bold=bold, colours=colours, align=_CENTRE, border=True)
+        put(sheet, row, 3, meaning)
+        row += 1
 
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 12
@@ -441,7 +452,7 @@ def write_coverage_sheet(sheet: Worksheet, problem: Problem, grids: Sequence[Wee
                     number_format="0.0#" if isinstance(value, float) else None,
                 )
             if hours < target:
-                sheet.cell(row=row, column=4).fill = _fill(KIND_COLOURS[CellKind.ABSENT])
+                sheet.cell(row=row, column=4).fill = _fill(UNDER_TARGET_COLOURS)
             row += 1
 
     widths = (7, 12, 7, 10, 8, 8, 10, 10, 10, 10, 10, 30, 44)
