@@ -32,6 +32,21 @@ WEEKDAY_FULL_NAMES: tuple[str, ...] = (
     "Saturday",
     "Sunday",
 )
+# Our own names, so that a German (or any) LC_TIME never changes the files' words.
+MONTH_NAMES: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 AREA_LABELS: Mapping[str, str] = {"front": "Counter (front office)", "back": "Back office"}
 # A spreadsheet reads a text cell starting with one of these as a formula (or DDE call).
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -204,8 +219,15 @@ class WeekGrid:
 
 def format_day(date: dt.date, *, year: bool = False) -> str:
     """E.g. "Mon 30 Nov" (with the year if asked)."""
-    text = f"{WEEKDAY_NAMES[date.weekday()]} {date.day} {date.strftime('%b')}"
+    text = f"{WEEKDAY_NAMES[date.weekday()]} {date.day} {MONTH_NAMES[date.month - 1][:3]}"
     return f"{text} {date.year}" if year else text
+
+
+def format_long_date(date: dt.date) -> str:
+    """E.g. "Monday 30 November 2026"."""
+    return (
+        f"{WEEKDAY_FULL_NAMES[date.weekday()]} {date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+    )
 
 
 def format_hours(minutes: int) -> str:

@@ -20,10 +20,10 @@ from icalendar import Calendar, Event, Timezone
 
 from rotaplan.export.grid import (
     DASH,
-    WEEKDAY_FULL_NAMES,
     area_label,
     assignment_times,
     format_clock,
+    format_long_date,
     slot_index,
     sorted_assignments,
     staff_file,
@@ -94,8 +94,7 @@ def staff_calendar(
     for item in mine:
         start, end = assignment_times(problem, item, slots)
         lines = [
-            f"{area_label(item.area)}, {WEEKDAY_FULL_NAMES[item.date.weekday()]} "
-            f"{item.date.day} {item.date.strftime('%B %Y')}, "
+            f"{area_label(item.area)}, {format_long_date(item.date)}, "
             f"block {item.block} ({format_clock(start)}{DASH}{format_clock(end)}).",
         ]
         if mentor is not None and item.area == "front":

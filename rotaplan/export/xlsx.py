@@ -25,6 +25,7 @@ from rotaplan.export.grid import (
     DASH,
     KIND_COLOURS,
     MINUS,
+    MONTH_NAMES,
     SHORTFALL_COLOURS,
     WEEKDAY_NAMES,
     CellKind,
@@ -103,7 +104,7 @@ def put(
 
 def _sheet_title(grid: WeekGrid) -> str:
     # Excel allows 31 characters and no []:*?/\ in a sheet name
-    return f"Week {grid.week + 1} ({grid.start.day} {grid.start.strftime('%b')})"
+    return f"Week {grid.week + 1} ({grid.start.day} {MONTH_NAMES[grid.start.month - 1][:3]})"
 
 
 def _coverage_lines(cover: Coverage) -> list[str]:
