@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
@@ -35,6 +36,7 @@ SHORTFALL_STAGE_BUDGET = 0.25
 # Wall-clock safety net, as a multiple of the time limit (plus a fixed margin for presolve).
 WALL_CLOCK_FACTOR = 2.0
 WALL_CLOCK_MARGIN = 2.0
+DEFAULT_LINEARIZATION_LEVEL = 2
 
 
 class Status(StrEnum):
@@ -143,6 +145,9 @@ class _Stages:
         params.max_time_in_seconds = max(self.wall_limit - self._elapsed(), 0.01)
         params.random_seed = self.settings.seed
         params.num_workers = self.settings.workers
+        # Full linearisation: proves the shortfall levels of tight weeks in milliseconds where
+        # the default level needs minutes (benchmarks/RESULTS.md).
+        params.linearization_level = DEFAULT_LINEARIZATION_LEVEL
         if self.settings.workers > 1:
             params.interleave_search = True  # keeps multi-worker search deterministic
         _apply_parameters(params, self.settings.parameters)
@@ -218,9 +223,17 @@ class _Stages:
 
 
 def _apply_parameters(params: Any, extra: Mapping[str, Any]) -> None:
-    """Set extra CP-SAT parameters by name; an unknown name or a bad value is an InputError."""
+    """Merge extra CP-SAT parameters given by name; an unknown name or bad value is an InputError.
+
+    Values are checked on the protocol-buffer form (enum values by name or number),
+    then merged into the solver's parameters as text format.
+    """
+    if not extra:
+        return
+    message = sat_parameters_pb2.SatParameters()
     for name, value in extra.items():
-        if name not in sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name:
+        field = message.DESCRIPTOR.fields_by_name.get(name)
+        if field is None:
             raise InputError(
                 [
                     Mistake(
@@ -233,11 +246,14 @@ def _apply_parameters(params: Any, extra: Mapping[str, Any]) -> None:
                 ]
             )
         try:
-            setattr(params, name, value)
-        except (TypeError, ValueError) as error:
+            if field.enum_type is not None and isinstance(value, str):
+                value = field.enum_type.values_by_name[value].number
+            setattr(message, name, value)
+        except (KeyError, TypeError, ValueError) as error:
             raise InputError(
                 [Mistake("--param", None, name, f"bad value {value!r} ({error})", "")]
             ) from None
+    params.merge_text_format(text_format.MessageToString(message))
 
 
 def solve(
