@@ -17,11 +17,16 @@ from pathlib import Path
 
 from rotaplan.errors import OutputExistsError
 from rotaplan.export import write_exports
+from rotaplan.export.grid import STAFF_FOLDER
 from rotaplan.files import write_atomic
 from rotaplan.problem import Problem
 from rotaplan.rota import Rota, rota_to_json
 
 ROTA_JSON = "rota.json"
+ROTA_PREFIX = "rota."  # rota.json, rota.csv, rota.xlsx, rota.html
+STAFF_SUFFIXES = frozenset({".ics", ".csv"})
+# Files a desktop adds by itself when someone looks at a folder; safe to delete.
+SYSTEM_CLUTTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _TEMPORARY_TAG = "rotaplan"
 
 
@@ -29,10 +34,12 @@ def check_output_folder(out: Path, *, force: bool = False) -> None:
     """Raise OutputExistsError unless `publish_rota(..., out, force=force)` may write there.
 
     Allowed: a folder that does not exist yet, an empty folder, and (with
-    `force`) a folder holding an earlier rota.json. Never allowed: a file, or
-    a folder of other files without a rota.json, whatever `force` says, so a
-    mistyped `--out` cannot wipe someone's documents. Cheap: call it before
-    solving so a long solve is not wasted.
+    `force`) a folder rotaplan wrote before: rota.json beside only rota.*
+    files and a staff/ folder of .ics and .csv files. Never allowed, whatever
+    `force` says: a file; a folder of other files (an office.yaml kept beside
+    the rota, someone's documents after a mistyped `--out`), since replacing
+    the folder would delete them; the current folder or one holding it. Cheap:
+    call it before solving so a long solve is not wasted.
     """
     if not out.exists() and not out.is_symlink():
         return
@@ -41,20 +48,44 @@ def check_output_folder(out: Path, *, force: bool = False) -> None:
             f"{out} exists and is not a folder; nothing was written. "
             "Choose another folder with --out."
         )
-    if (out / ROTA_JSON).exists():
-        if force:
-            return
+    here = Path.cwd().resolve()
+    if out.resolve() in (here, *here.parents):
+        raise OutputExistsError(
+            f"{out}/ is the current folder (or holds it); nothing was written. "
+            "Choose a new folder with --out, e.g. --out rota."
+        )
+    foreign = _foreign_entries(out)
+    has_rota = (out / ROTA_JSON).is_file()
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        what = "a rota and other files" if has_rota else "other files and no rota.json"
+        raise OutputExistsError(
+            f"{out}/ holds {what} ({shown}); nothing was written. rotaplan only replaces "
+            "a folder it wrote: move those files away, or choose another folder with --out."
+        )
+    if has_rota and not force:
         raise OutputExistsError(
             f"{out}/ already holds a rota (rota.json); nothing was written. "
             "Pass --force to replace it, or choose another folder with --out."
         )
-    others = sorted(entry.name for entry in out.iterdir())
-    if others:
-        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
-        raise OutputExistsError(
-            f"{out}/ holds other files ({shown}) and no rota.json; nothing was written. "
-            "rotaplan only replaces a folder it wrote: choose a new or empty folder with --out."
-        )
+
+
+def _foreign_entries(out: Path) -> list[str]:
+    """Entries of `out` that rotaplan does not write (and so must never delete)."""
+    found: list[str] = []
+    for entry in out.iterdir():
+        if entry.name in SYSTEM_CLUTTER:
+            continue
+        if entry.name == STAFF_FOLDER and entry.is_dir() and not entry.is_symlink():
+            found.extend(
+                f"{STAFF_FOLDER}/{inner.name}"
+                for inner in entry.iterdir()
+                if inner.name not in SYSTEM_CLUTTER
+                and not (inner.is_file() and inner.suffix in STAFF_SUFFIXES)
+            )
+        elif not (entry.is_file() and entry.name.startswith(ROTA_PREFIX)):
+            found.append(entry.name)
+    return sorted(found)
 
 
 def publish_rota(
@@ -70,7 +101,8 @@ def publish_rota(
     The files are written into a temporary folder beside `out` and renamed
     into place when complete. An existing rota in `out` is replaced only with
     `force` (the old folder is renamed aside, the new one renamed in, then the
-    old one deleted); see `check_output_folder` for what is refused. On any
+    old one deleted); see `check_output_folder` for what is refused, before
+    anything is written. On any
     error the temporary folder is removed and `out` is left as it was.
     `stamp` is the publication moment written into calendar files (default now).
     """

@@ -227,3 +227,50 @@ def test_republishing_the_same_rota_gives_the_same_files(
     for name in first:
         if not name.endswith(".xlsx"):  # the workbook records when it was made
             assert first[name] == second[name], name
+
+
+def test_force_never_deletes_files_rotaplan_did_not_write(
+    tmp_path: Path, small: tuple[Problem, Rota]
+) -> None:
+    problem, rota = small
+    out = tmp_path / "out"
+    old_rota_folder(out)
+    (out / "office.yaml").write_text("office: {}\n", encoding="utf-8")
+    before = tree(out)
+    with pytest.raises(OutputExistsError, match=r"office\.yaml"):
+        publish_rota(problem, rota, out, force=True, stamp=STAMP)
+    assert tree(out) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_force_refuses_a_foreign_file_in_the_staff_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    old_rota_folder(out)
+    (out / "staff" / "notes.docx").write_bytes(b"mine")
+    with pytest.raises(OutputExistsError, match=r"staff/notes\.docx"):
+        check_output_folder(out, force=True)
+
+
+def test_desktop_clutter_does_not_block_a_replacement(
+    tmp_path: Path, small: tuple[Problem, Rota]
+) -> None:
+    problem, rota = small
+    out = tmp_path / "out"
+    old_rota_folder(out)
+    (out / ".DS_Store").write_bytes(b"\0")
+    (out / "staff" / "Thumbs.db").write_bytes(b"\0")
+    publish_rota(problem, rota, out, force=True, stamp=STAMP)
+    assert not (out / ".DS_Store").exists()
+
+
+def test_refuses_the_current_folder(
+    tmp_path: Path, small: tuple[Problem, Rota], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    problem, rota = small
+    out = tmp_path / "out"
+    old_rota_folder(out)
+    monkeypatch.chdir(out / "staff")
+    for folder in (Path("."), Path("..")):
+        with pytest.raises(OutputExistsError, match="current folder"):
+            publish_rota(problem, rota, folder, force=True, stamp=STAMP)
+    assert (out / "staff" / "gone.ics").exists()
