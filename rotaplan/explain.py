@@ -179,6 +179,8 @@ class DropAbsence:
 
     def apply(self, problem: Problem) -> Problem | None:
         """The problem with the change made; None if it cannot be derived exactly."""
+        if problem.status[(self.staff, self.date)] is not DayStatus.ABSENT:
+            return None
         status = dict(problem.status)
         status[(self.staff, self.date)] = DayStatus.AVAILABLE
         week = problem.week_of(self.date)
@@ -540,6 +542,11 @@ def render(problem: Problem, explanation: Explanation) -> str:
     return "\n".join(lines)
 
 
+def lower_demand(problem: Problem, group: Group) -> LowerDemand:
+    """The last-resort change for `group`: its demand lowered by what is missing."""
+    return _lower_demand(problem, group.date, group.area, group.what, group.gaps)
+
+
 def level_of(area: str, what: str) -> str:
     """The shortfall level of a gap in `area` of `what` ("seats", "min" or a skill)."""
     if area == "front":
@@ -624,9 +631,14 @@ def _candidates(
 
 
 def _reason(facts: _RotaFacts, person: Person, slot: Slot, area: str, what: str) -> Reason | None:
-    """Why `person` does not count towards `area`/`what` in `slot`; None if they do."""
-    problem = facts.problem
-    status = problem.status[(person.id, slot.date)]
+    """Why `person` does not count towards `area`/`what` in `slot`; None if they do.
+
+    The first reason that holds wins: the calendar, then the counter limits,
+    then hours (only if they would have to work one block more), then where
+    they are instead.
+    """
+    del what  # `person` holds it: only people who could fill the gap are asked
+    status = facts.problem.status[(person.id, slot.date)]
     if status is DayStatus.ABSENT:
         return Reason(ReasonKind.ABSENT, "absent")
     if status is DayStatus.SCHOOL:
@@ -638,84 +650,95 @@ def _reason(facts: _RotaFacts, person: Person, slot: Slot, area: str, what: str)
     if here == area:
         return None
     if area == "front":
-        limit_today = problem.rules.max_front_blocks_per_day
-        today = [
-            other
-            for other in facts.counter_blocks(person.id, slot.week)
-            if other.date == slot.date and other.key != slot.key
-        ]
-        if len(today) >= limit_today:
-            where = ", ".join(other.block for other in today)
-            at = f"already at the counter on {day_label(slot.date)} {where}; " if today else ""
-            return Reason(
-                ReasonKind.COUNTER_TODAY,
-                f"{at}at most {limit_today} counter block{'s' * (limit_today != 1)} a day "
-                "(rules.max_front_blocks_per_day)",
-            )
-        week = [
-            other for other in facts.counter_blocks(person.id, slot.week) if other.key != slot.key
-        ]
-        if person.max_front_blocks is not None and len(week) >= person.max_front_blocks:
-            used = ", ".join(f"{day_label(other.date)} {other.block}" for other in week)
-            return Reason(
-                ReasonKind.COUNTER_WEEK,
-                f"weekly counter limit reached: {len(week)} of max_front_blocks "
-                f"{person.max_front_blocks}" + (f" ({used})" if used else ""),
-            )
+        limit = _counter_limit(facts, person, slot)
+        if limit is not None:
+            return limit
     if here is None:
-        share = problem.shares[(person.id, slot.week)]
-        planned = facts.minutes(person.id, week=slot.week)
-        if planned + slot.minutes > share:
-            text = (
-                f"hours share used up: {hours(planned)} of {hours(share)} h planned this week; "
-                f"this block takes {hours(slot.minutes)} h"
-                if planned
-                else f"their share this week ({hours(share)} h) is shorter than this block "
-                f"({hours(slot.minutes)} h)"
-            )
-            return Reason(ReasonKind.HOURS_SHARE, text)
-        today_minutes = facts.minutes(person.id, date=slot.date)
-        limit = problem.rules.max_hours_per_day
-        if today_minutes + slot.minutes > math.floor(limit * 60):
-            text = (
-                f"{hours(today_minutes)} h planned that day already; this block would make "
-                f"{hours(today_minutes + slot.minutes)} h, over rules.max_hours_per_day {limit:g}"
-                if today_minutes
-                else f"this block is longer than rules.max_hours_per_day {limit:g}"
-            )
-            return Reason(ReasonKind.HOURS_DAY, text)
-        seated = facts.counted(slot.key, "front")
-        if area == "front" and len(seated) >= problem.demand[slot.key].seats:
-            return Reason(
-                ReasonKind.COUNTER_FULL,
-                f"free then, but all {len(seated)} counter seats are taken "
-                f"(by {_names([p.name for p in seated], 3)})",
-            )
-        return Reason(ReasonKind.FREE, "free then")
+        return _hours_limit(facts, person, slot) or _free(facts, slot, area)
     return Reason(ReasonKind.ELSEWHERE, _elsewhere(facts, person, slot, here))
 
 
+def _counter_limit(facts: _RotaFacts, person: Person, slot: Slot) -> Reason | None:
+    """`max_front_blocks_per_day` or `max_front_blocks`, if one more counter block breaks it."""
+    blocks = [b for b in facts.counter_blocks(person.id, slot.week) if b.key != slot.key]
+    today = [b.block for b in blocks if b.date == slot.date]
+    per_day = facts.problem.rules.max_front_blocks_per_day
+    if len(today) >= per_day:
+        return Reason(
+            ReasonKind.COUNTER_TODAY,
+            f"at the counter in the {', '.join(today)} that day already "
+            f"(max_front_blocks_per_day {per_day})"
+            if today
+            else "may not sit at the counter at all (max_front_blocks_per_day 0)",
+        )
+    weekly = person.max_front_blocks
+    if weekly is not None and len(blocks) >= weekly:
+        used = ", ".join(f"{day_label(b.date)} {b.block}" for b in blocks)
+        return Reason(
+            ReasonKind.COUNTER_WEEK,
+            f"weekly counter limit used up: {used} (max_front_blocks {weekly})"
+            if blocks
+            else "no counter blocks this week (max_front_blocks 0)",
+        )
+    return None
+
+
+def _hours_limit(facts: _RotaFacts, person: Person, slot: Slot) -> Reason | None:
+    """The hours share of the week or `max_hours_per_day`, if one more block breaks it."""
+    share = facts.problem.shares[(person.id, slot.week)]
+    planned = facts.minutes(person.id, week=slot.week)
+    if planned + slot.minutes > share:
+        return Reason(
+            ReasonKind.HOURS_SHARE,
+            f"hours share used up: {hours(planned)} of {hours(share)} h this week, "
+            f"the block needs {hours(slot.minutes)} h"
+            if planned
+            else f"hours share this week ({hours(share)} h) is shorter than the block "
+            f"({hours(slot.minutes)} h)",
+        )
+    today = facts.minutes(person.id, date=slot.date)
+    limit = facts.problem.rules.max_hours_per_day
+    if today + slot.minutes > math.floor(limit * 60):
+        return Reason(
+            ReasonKind.HOURS_DAY,
+            f"would work {hours(today + slot.minutes)} h that day, over max_hours_per_day {limit:g}"
+            if today
+            else f"the block is longer than max_hours_per_day {limit:g}",
+        )
+    return None
+
+
+def _free(facts: _RotaFacts, slot: Slot, area: str) -> Reason:
+    """A person with room in every limit who is free in the block."""
+    seated = facts.counted(slot.key, "front")
+    if area == "front" and len(seated) >= facts.problem.demand[slot.key].seats:
+        return Reason(
+            ReasonKind.COUNTER_FULL,
+            f"free then, but all {len(seated)} counter seats are taken by people needed there",
+        )
+    unproven = "" if facts.rota.status == "optimal" else " (the solver stopped before its proof)"
+    return Reason(ReasonKind.FREE, "free then" + unproven)
+
+
 def _elsewhere(facts: _RotaFacts, person: Person, slot: Slot, here: str) -> str:
-    """'Works in the back office then, ...': where the person is and why they are needed there."""
+    """Where the person works in the block instead, and why they are needed there."""
     demand = facts.problem.demand[slot.key]
     needed = []
     if here == "back":
-        text = "works in the back office then"
+        text = "in the back office then"
         if demand.back_min and len(facts.counted(slot.key, "back")) <= demand.back_min:
-            needed.append(f"the back office is at its minimum of {demand.back_min}")
+            needed.append(f"at its minimum of {demand.back_min}")
         needs = demand.back_needs
     else:
-        text = "sits at the counter then"
-        needed.append(f"keeping one of its {demand.seats} seats filled")
+        text = "at the counter then"
+        needed.append(f"holding one of its {demand.seats} seats")
         needs = demand.front_needs
     for skill, need in sorted(needs.items()):
         if person.has_skill(skill) and len(facts.counted(slot.key, here, skill)) <= need:
             needed.append(
-                f"the only one with skill '{skill}' there"
-                if need == 1
-                else f"one of the {need} needed with skill '{skill}' there"
+                f"the only one with '{skill}'" if need == 1 else f"one of {need} with '{skill}'"
             )
-    return text + (", " + " and ".join(needed) if needed else "")
+    return ", ".join([text, *needed])
 
 
 # --- changes -------------------------------------------------------------------------------
