@@ -25,7 +25,7 @@ def test_same_rota_when_stopped_on_the_work_limit(tmp_path: Path) -> None:
     # A budget far too small for a proof: the stop is on deterministic work, so it repeats.
     root = Path(__file__).resolve().parent.parent
     problem = load_problem(root / "config" / "immigration-office.yaml")
-    settings = SolveSettings(time_limit=0.5, seed=1, workers=1)
+    settings = SolveSettings(time_limit=0.1, seed=1, workers=1)
     first = solve(problem, settings)
     second = solve(load_problem(root / "config" / "immigration-office.yaml"), settings)
     assert rota_to_json(first.rota) == rota_to_json(second.rota)
