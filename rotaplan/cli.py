@@ -67,13 +67,13 @@ def _parameters(pairs: list[str]) -> dict[str, Any]:
 def _command_solve(args: argparse.Namespace) -> int:
     from rotaplan.check import check
     from rotaplan.problem import load_problem
-    from rotaplan.publish import publish_rota
+    from rotaplan.publish import check_output_folder, publish_rota
     from rotaplan.render import full_report
     from rotaplan.solve import Progress, SolveSettings, solve
 
     problem = load_problem(args.office)
     out = Path(args.out)
-    _refuse_existing(out, args.force)
+    check_output_folder(out, force=args.force)  # refuse before a long solve, not after
     settings = SolveSettings(
         time_limit=args.time_limit,
         seed=args.seed,
@@ -122,14 +122,6 @@ def _shortfall_explanation(problem: Any, rota: Any, settings: Any) -> str:
 
         return shortfalls(problem, rota)
     return str(explain_text(problem, settings))
-
-
-def _refuse_existing(out: Path, force: bool) -> None:
-    if not force and (out / "rota.json").exists():
-        raise OutputExistsError(
-            f"{out}/ already holds a rota (rota.json); nothing was written. Pass --force to "
-            "replace it, or choose another folder with --out."
-        )
 
 
 def _command_check(args: argparse.Namespace) -> int:
