@@ -14,12 +14,14 @@ class Mistake:
     path: str
     what: str
     fix: str
+    column: int | None = None  # 1-based; set where the place is a character (broken YAML)
 
     def __str__(self) -> str:
+        """One line: `file:line: key.path: what. Fix: how` (parts left out when unknown)."""
         place = self.file if self.line is None else f"{self.file}:{self.line}"
         where = f" {self.path}:" if self.path else ""
         fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{place}:{where} {self.what}.{fix}".replace("..", ".")
+        return f"{place}:{where} {self.what.rstrip('.')}.{fix}"
 
 
 class RotaplanError(Exception):
