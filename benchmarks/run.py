@@ -191,9 +191,6 @@ def machine() -> dict[str, str]:
         ortools = metadata.version("ortools")
     except metadata.PackageNotFoundError:
         ortools = "not installed"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
     load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
     return {
         "CPU": cpu,
@@ -202,9 +199,21 @@ def machine() -> dict[str, str]:
         "OS": f"{platform.system()} {platform.release()}",
         "Python": platform.python_version(),
         "OR-Tools": ortools,
-        "rotaplan commit": commit or "unknown",
+        "rotaplan code at start": code_state(),
         "load average at start (1/5/15 min)": load,
     }
+
+
+def code_state() -> str:
+    """The rotaplan commit, and whether rotaplan/ has changes not yet committed."""
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], capture_output=True, text=True, cwd=ROOT)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--", "rotaplan")
+    return commit + (" with uncommitted changes in rotaplan/" if changed else "")
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -320,10 +329,16 @@ def errors(results: list[CaseResult]) -> list[str]:
 
 
 def write_results(
-    path: Path, results: list[CaseResult], command: str, args: argparse.Namespace
+    path: Path,
+    results: list[CaseResult],
+    command: str,
+    args: argparse.Namespace,
+    info: dict[str, str],
 ) -> None:
     """RESULTS.md: command, machine, the table, the stages and any errors."""
-    info = machine()
+    code_at_end = code_state()
+    if code_at_end != info["rotaplan code at start"]:
+        info = {**info, "rotaplan code at end": f"{code_at_end} (changed during the runs!)"}
     lines = [
         "# rotaplan benchmark results",
         "",
@@ -389,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no case matches; choose from {', '.join(c.name for c in ALL)}")
     generate = load_generator()
     command = "python benchmarks/run.py " + shlex.join(sys.argv[1:] if argv is None else argv)
+    info = machine()
 
     with tempfile.TemporaryDirectory(prefix="rotaplan-bench-") as scratch:
         work = args.keep or Path(scratch)
@@ -418,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.dry_run:
             print("dry run: offices generated and loaded; nothing solved, nothing written")
             return 0
-        write_results(args.out, results, command, args)
+        write_results(args.out, results, command, args, info)
         print(f"wrote {args.out}")
     return 0 if not errors(results) else 1
 
