@@ -118,6 +118,7 @@ def publish_rota(
         write_atomic(staging / ROTA_JSON, rota_to_json(rota))
         written.insert(0, staging / ROTA_JSON)
         _make_readable(staging)
+        os.sync()  # one flush for all staff files (written without a flush each) before the swap
         _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -126,9 +126,7 @@ def staff_rows(problem: Problem, rota: Rota, staff: str) -> list[list[CsvValue]]
     person = problem.person(staff)
     mentor = problem.person(person.mentor) if person.trainee and person.mentor else None
     rows: list[list[CsvValue]] = []
-    for item in sorted_assignments(problem, rota):
-        if item.staff != staff:
-            continue
+    for item in sorted_assignments(problem, rota, staff):
         start, end = assignment_times(problem, item, slots)
         minutes = int((end - start).total_seconds() // 60)
         note = f"beside your mentor {mentor.name}" if mentor and item.area == "front" else ""
@@ -151,7 +149,7 @@ def staff_rows(problem: Problem, rota: Rota, staff: str) -> list[list[CsvValue]]
 def write_rota_csv(problem: Problem, rota: Rota, folder: Path) -> list[Path]:
     """Write `folder/rota.csv`, the whole rota for planners."""
     path = folder / ROTA_CSV
-    write_atomic(path, csv_text(ROTA_COLUMNS, rota_rows(problem, rota)))
+    write_atomic(path, csv_text(ROTA_COLUMNS, rota_rows(problem, rota)), sync=False)
     return [path]
 
 
@@ -160,7 +158,9 @@ def write_staff_csvs(problem: Problem, rota: Rota, folder: Path) -> list[Path]:
     paths: list[Path] = []
     for person in problem.people:
         path = staff_file(folder, person.id, ".csv")
-        write_atomic(path, csv_text(STAFF_COLUMNS, staff_rows(problem, rota, person.id)))
+        write_atomic(
+            path, csv_text(STAFF_COLUMNS, staff_rows(problem, rota, person.id)), sync=False
+        )
         paths.append(path)
     return paths
 

@@ -76,7 +76,7 @@ def staff_calendar(
     person = problem.person(staff)
     mentor = problem.person(person.mentor) if person.trainee and person.mentor else None
     slots = slot_index(problem)
-    mine = [item for item in sorted_assignments(problem, rota) if item.staff == staff]
+    mine = sorted_assignments(problem, rota, staff)
     stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
     sequence = max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()) // 60)
 
@@ -130,6 +130,6 @@ def write_ics(
     for person in problem.people:
         calendar = staff_calendar(problem, rota, person.id, stamp=moment, timezone=timezone)
         path = staff_file(folder, person.id, ".ics")
-        write_atomic(path, calendar.to_ical())
+        write_atomic(path, calendar.to_ical(), sync=False)
         paths.append(path)
     return paths
