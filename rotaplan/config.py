@@ -634,7 +634,29 @@ def _closest(word: str, options: Iterable[str]) -> str | None:
     """The option closest to `word` (ignoring case), if any is close enough."""
     lowered = {option.lower(): option for option in options}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
+    if match:
+        return lowered[match[0]]
+    # Short names ('pn' for 'pm') fall below difflib's ratio; one typo away is still close.
+    near = [option for key, option in lowered.items() if _one_typo_apart(word.lower(), key)]
+    return near[0] if len(near) == 1 else None
+
+
+def _one_typo_apart(first: str, second: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    if len(first) == len(second):
+        differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and first[differ[0]] == second[differ[1]]
+            and first[differ[1]] == second[differ[0]]
+        )
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
