@@ -22,7 +22,7 @@ import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
@@ -72,6 +72,10 @@ def _parse_time(value: Any) -> Any:
         match = _TIME.match(value.strip())
         if match:
             return dt.time(int(match.group(1)), int(match.group(2)))
+        if value.strip() == "24:00":
+            raise _refuse(
+                "'24:00' is not a time of day", 'end the block at "23:59"; blocks end by midnight'
+            )
         shown = value.strip().replace(".", ":").replace("h", ":00")
         hint = f', e.g. "{shown}"' if _TIME.match(shown) else ', e.g. "12:30"'
         raise _refuse(f"'{value}' is not a time of day", f'write it as "HH:MM" (00:00-23:59){hint}')
@@ -597,6 +601,8 @@ def _mapping_fix(path: KeyPath, key: str) -> str:
             f"write one 'name: value' entry per line under '{key}:', e.g. {_MAPPING_EXAMPLES[key]}"
         )
     allowed = _allowed_keys(path)
+    if allowed and isinstance(path[-1], int):
+        return f"write each entry under '{key}:' as a mapping with keys from: {', '.join(allowed)}"
     if allowed:
         return f"write '{key}:' with indented keys below it ({', '.join(allowed)})"
     return f"write '{key}:' with indented 'name: value' lines below it; see {_EXAMPLE_FILE}"
@@ -781,6 +787,7 @@ class _Parts:
     staff: list[tuple[int, StaffSpec]] = field(default_factory=list)
     staff_ids: list[tuple[int, str]] = field(default_factory=list)
     trainees: set[str] = field(default_factory=set)
+    dropped: set[KeyPath] = field(default_factory=set)  # invalid keys left out of an entry
 
 
 def _parts_of(office: Office) -> _Parts:
@@ -820,6 +827,9 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
     return TypeAdapter(kind)
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
 def _valid(kind: Any, value: Any) -> Any:
     """`value` validated as `kind`, or None if it is not valid."""
     try:
@@ -828,22 +838,53 @@ def _valid(kind: Any, value: Any) -> Any:
         return None
 
 
+# Stand-ins for a required value whose own mistake is already reported, so that the rest
+# of its entry can still be cross-checked. Only values no cross-check reads.
+_STAND_INS: dict[str, Any] = {"name": "(name)", "hours": 1}
+
+
+def _salvaged(
+    model: type[_Model], value: Any, where: KeyPath, dropped: set[KeyPath]
+) -> _Model | None:
+    """`value` validated as `model`, or else without its invalid keys; None if even that fails.
+
+    The mistakes in the dropped keys are reported by the schema already; what is
+    left (a trainee's mentor beside a misspelt skill, a time zone beside a bad
+    name) still gets its cross-checks. The dropped keys' paths go into `dropped`,
+    so that no check reports a consequence of a mistake already reported.
+    """
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        if not isinstance(value, dict):
+            return None
+        bad = {item["loc"][0] for item in error.errors() if item["loc"]}
+    kept = {key: item for key, item in value.items() if key not in bad}
+    for key in bad:
+        if isinstance(key, str) and key in _STAND_INS and _model_field(model, key):
+            kept[key] = _STAND_INS[key]
+    try:
+        salvaged = model.model_validate(kept)
+    except ValidationError:
+        return None
+    dropped.update((*where, key) for key in bad)
+    return salvaged
+
+
 def _parts_from_raw(data: dict[str, Any]) -> _Parts:
     """The valid pieces of an office file that failed the schema somewhere.
 
     Validated one by one: `office`, `period`, each block, each day's block
-    list, each demand's seats, needs and every override, and each staff
-    entry. Read raw: the skill names, block names, opening weekdays and staff
-    ids the file declares, so that a reference to a person whose hours are
-    wrong is not also reported as unknown. Limits: a staff entry, override
-    or block that fails the schema gets no cross-checks of its own (its own
-    mistakes are reported; its mentor or skills are checked once it is fixed),
-    and a broken `skills:` or `days:` list turns off the checks that need it.
+    list, each demand's seats and needs, every override and each staff entry;
+    an entry with a mistake is checked without its invalid keys (`_salvaged`).
+    Read raw: the skill names, block names, opening weekdays and staff ids the
+    file declares, so that a reference to a person whose hours are wrong is not
+    also reported as unknown. Limits: an entry whose id, period start or block
+    times are invalid gets no cross-checks of its own until that is fixed, and a
+    broken `skills:`, `blocks:` or `days:` section turns off the checks that need it.
     """
-    parts = _Parts(
-        info=_valid(OfficeInfo, data.get("office")),
-        period=_valid(Period, data.get("period")),
-    )
+    parts = _Parts(period=_valid(Period, data.get("period")))
+    parts.info = _salvaged(OfficeInfo, data.get("office"), ("office",), parts.dropped)
     skills = data.get("skills", [])
     if isinstance(skills, list):
         parts.skills = [skill for skill in skills if isinstance(skill, str)]
@@ -861,7 +902,11 @@ def _parts_from_raw(data: dict[str, Any]) -> _Parts:
             valid_names = _valid(list[str], names)
             if day in WEEKDAYS and valid_names is not None:
                 parts.day_blocks[day] = valid_names
-    for area, override_type in (("front", FrontOverride), ("back", BackOverride)):
+    override_types: dict[str, type[FrontOverride] | type[BackOverride]] = {
+        "front": FrontOverride,
+        "back": BackOverride,
+    }
+    for area, override_type in override_types.items():
         raw = data.get(area, {} if area == "back" else None)
         if not isinstance(raw, dict):
             continue
@@ -882,13 +927,18 @@ def _parts_from_raw(data: dict[str, Any]) -> _Parts:
                 [
                     (index, valid)
                     for index, entry in enumerate(overrides if isinstance(overrides, list) else [])
-                    if (valid := _valid(override_type, entry)) is not None
+                    if (
+                        valid := _salvaged(
+                            override_type, entry, (area, "overrides", index), parts.dropped
+                        )
+                    )
+                    is not None
                 ],
             )
         )
     staff = data.get("staff")
     for index, entry in enumerate(staff if isinstance(staff, list) else []):
-        person = _valid(StaffSpec, entry)
+        person = _salvaged(StaffSpec, entry, ("staff", index), parts.dropped)
         if person is not None:
             parts.staff.append((index, person))
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
@@ -1058,20 +1108,22 @@ def _check_demand(parts: _Parts) -> list[Found]:
             for position, day in enumerate(override.days or []):
                 found += _closed_day(parts, (*here, "days", position), day, "this override")
         if area == "front":
-            found += _needs_within_seats(demand)
+            found += _needs_within_seats(demand, parts.dropped)
         # The back office has no such check, on purpose: `back.min` is a minimum, not a
         # cap. Everyone not at the counter may work in the back office, so needing 3
         # naturalisation staff with a minimum of 2 simply means at least 3 people there.
     return found
 
 
-def _needs_within_seats(front: _Demand) -> list[Found]:
+def _needs_within_seats(front: _Demand, front_dropped: set[KeyPath]) -> list[Found]:
     """A counter skill need larger than the seats can never be met (needs count seated staff)."""
     found: list[Found] = []
     if front.seats is not None and front.needs is not None:
         found += _too_many(("front", "needs"), front.needs, front.seats, "front.seats")
     for index, override in front.overrides:
         here: KeyPath = ("front", "overrides", index)
+        if {(*here, "seats"), (*here, "needs")} & front_dropped:
+            continue  # its seats or needs are wrong already; any sum here would be a guess
         own_seats = getattr(override, "seats", None)
         seats = own_seats if own_seats is not None else front.seats
         if seats is None:
@@ -1104,7 +1156,9 @@ def _too_many(where: KeyPath, needs: dict[str, int], seats: int, source: str) ->
             (*where, skill),
             f"needs {count} '{skill}' at the counter, but there are only {seats} seat(s) "
             f"({source})",
-            f"lower the need to at most {seats}, or raise the seats",
+            f"lower the need to at most {seats}, or raise the seats"
+            if seats
+            else "remove the need (no seats, no one to hold it), or raise the seats",
         )
         for skill, count in needs.items()
         if count > seats
@@ -1142,6 +1196,8 @@ def _check_staff(parts: _Parts) -> list[Found]:
 def _check_mentor(parts: _Parts, index: int, person: StaffSpec, ids: dict[str, int]) -> list[Found]:
     """A trainee names a fully trained mentor on the staff list; others name none."""
     here: KeyPath = ("staff", index)
+    if {(*here, "trainee"), (*here, "mentor")} & parts.dropped:
+        return []  # reported by the schema; guessing the rest would add noise
     if not person.trainee:
         return [
             (

@@ -559,6 +559,26 @@ def test_all_mistakes_are_reported_at_once_in_file_order() -> None:
     assert all(str(mistake).startswith(f"{path}:") for mistake in found)
 
 
+def test_an_entry_with_a_mistake_still_gets_its_other_checks() -> None:
+    """A bad name does not hide an unknown time zone; bad hours do not hide a self-mentor."""
+    path = FIXTURES / "bad_entries_partly_valid.yaml"
+    found = mistakes_of(path)
+    assert [(mistake.line, mistake.path) for mistake in found] == [
+        (3, "office.name"),
+        (4, "office.timezone"),
+        (32, "staff[1] (koch).hours"),
+        (34, "staff[1] (koch).mentor"),
+    ]
+    assert "did you mean 'Europe/Berlin'?" in found[1].fix
+    assert "their own mentor" in found[3].what
+
+
+def test_a_mistake_is_not_reported_again_through_its_consequences(tmp_path: Path) -> None:
+    """`mentor: 5` is one mistake, not also 'trainee without mentor'."""
+    path = edited_small_office(tmp_path, ("mentor: schulz,", "mentor: 5,"))
+    assert_says(only_mistake(path), path, 47, "staff[7] (lorenz).mentor", "the number 5", "quotes")
+
+
 def test_mistake_renders_as_one_line() -> None:
     mistake = Mistake(
         "office.yaml", 12, "staff[2] (mueller).hours", "expected a number.", "write 39"
