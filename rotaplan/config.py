@@ -393,6 +393,7 @@ class _Issue:
 
 
 def _issue_of(error: ErrorDetails) -> _Issue:
+    """Split a pydantic location into the path in the file and the union member tried."""
     path: list[str | int] = []
     site: KeyPath | None = None
     member: str | None = None
@@ -441,7 +442,7 @@ def _schema_mistakes(error: ValidationError, file: str, doc: YamlDocument) -> li
         if isinstance(entry, dict) and ranges:
             issues.extend(ranges)  # clearly meant as {from, to}: report what is wrong inside
         else:
-            found.append((site, *_explain_entry(site, entry, group)))
+            found.append((site, *_explain_entry(entry, group)))
     found.extend(_key_mistakes(issues))
     for issue in issues:
         if issue.kind not in {"extra_forbidden", "missing"}:
@@ -501,7 +502,7 @@ _KEY_SYNONYMS = {
 }
 
 
-def _explain_entry(site: KeyPath, entry: Any, group: list[_Issue]) -> tuple[str, str]:
+def _explain_entry(entry: Any, group: list[_Issue]) -> tuple[str, str]:
     """One message for a list entry that fits no form allowed there (date, range, weekday)."""
     weekday_allowed = any((issue.member or "").startswith("literal") for issue in group)
     forms = f"a date YYYY-MM-DD or a range {_RANGE}"
