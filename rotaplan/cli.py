@@ -156,10 +156,10 @@ def _command_explain(args: argparse.Namespace) -> int:
 
 
 def _command_schema(args: argparse.Namespace) -> int:
-    from rotaplan.config import Office
+    from rotaplan.config import office_json_schema
 
     del args
-    _say(json.dumps(Office.model_json_schema(by_alias=True), indent=2))
+    _say(json.dumps(office_json_schema(), indent=2))
     return EXIT_OK
 
 

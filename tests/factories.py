@@ -23,7 +23,10 @@ def office(**changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "office": {"name": "Test office", "timezone": "Europe/Berlin"},
         "period": {"start": "2026-11-30", "weeks": 1},
-        "blocks": {"am": {"start": "08:00", "end": "12:00"}, "pm": {"start": "12:00", "end": "15:00"}},
+        "blocks": {
+            "am": {"start": "08:00", "end": "12:00"},
+            "pm": {"start": "12:00", "end": "15:00"},
+        },
         "days": {day: ["am", "pm"] for day in ("mon", "tue", "wed", "thu", "fri")},
         "skills": ["residence", "ar"],
         "front": {"seats": 0},
