@@ -544,21 +544,74 @@ def fairness_steps(deviation: int) -> int:
     )
 
 
+def _most_counter_minutes(problem: Problem, person: Person) -> int:
+    """The most counter minutes a person's own limits allow over the period: each week,
+    the longest blocks they could work (available that day, no longer than the day's
+    hours limit or the week's share), `max_front_blocks_per_day` a day and
+    `max_front_blocks` a week at most, and never more than the week's share."""
+    daily_hours = Fraction(str(problem.rules.max_hours_per_day)) * 60
+    total = 0
+    for week in range(problem.weeks):
+        share = problem.shares[(person.id, week)]
+        lengths: list[int] = []
+        for date in problem.dates[7 * week : 7 * week + 7]:
+            if problem.status[(person.id, date)] is not DayStatus.AVAILABLE:
+                continue
+            today = [
+                slot.minutes
+                for slot in problem.slots
+                if slot.date == date and slot.minutes <= daily_hours and slot.minutes <= share
+            ]
+            today.sort(reverse=True)
+            lengths.extend(today[: problem.rules.max_front_blocks_per_day])
+        lengths.sort(reverse=True)
+        if person.max_front_blocks is not None:
+            lengths = lengths[: person.max_front_blocks]
+        total += min(sum(lengths), share)
+    return total
+
+
+def _fair_parts(problem: Problem, eligible: list[Person], counter: int) -> dict[StaffId, int]:
+    """Split `counter` minutes in proportion to period shares, but nobody above what their
+    limits allow: such people get exactly that, and the rest is split again among the
+    others, until nobody is above. Rounded half up at the end."""
+    share = {person.id: problem.period_share(person.id) for person in eligible}
+    most = {person.id: _most_counter_minutes(problem, person) for person in eligible}
+    fixed: dict[StaffId, int] = {}
+    changed = True
+    while changed:
+        changed = False
+        rest = counter - sum(fixed.values())
+        rest_share = sum(share[staff] for staff in share if staff not in fixed)
+        if rest_share == 0:
+            break
+        for staff in share:
+            if staff not in fixed and Fraction(rest * share[staff], rest_share) > most[staff]:
+                fixed[staff] = most[staff]
+                changed = True
+    rest = counter - sum(fixed.values())
+    rest_share = sum(share[staff] for staff in share if staff not in fixed)
+    parts = dict(fixed)
+    for staff in share:
+        if staff not in fixed:
+            # round half up: (2 r s + R) // (2 R) is floor(r s / R + 1/2) in whole numbers
+            parts[staff] = (2 * rest * share[staff] + rest_share) // (2 * rest_share)
+    return parts
+
+
 def _fairness(problem: Problem, roster: _Roster) -> list[Penalty]:
     """`fairness`: per person who may work the counter (no trainees), `weights.fairness` x
-    `fairness_steps` of the distance between their counter minutes and their fair part
-    over the period: the counter time of all of them split in proportion to their shares."""
+    the stepped deviation of their counter minutes from their fair part over the period:
+    the counter time of all of them split in proportion to their shares, nobody's part
+    above what their own limits allow (see `_fair_parts`)."""
     eligible = [person for person in problem.people if person.front_allowed and not person.trainee]
     total_front = sum(roster.minutes(person.id, "front") for person in eligible)
-    total_share = sum(problem.period_share(person.id) for person in eligible)
-    if total_share == 0:
+    if sum(problem.period_share(person.id) for person in eligible) == 0:
         return []
+    parts = _fair_parts(problem, eligible, total_front)
     penalties: list[Penalty] = []
     for person in eligible:
-        # round half up: (2 T s + S) // (2 S) is floor(T s / S + 1/2) in whole numbers
-        fair_part = (2 * total_front * problem.period_share(person.id) + total_share) // (
-            2 * total_share
-        )
+        fair_part = parts[person.id]
         front = roster.minutes(person.id, "front")
         penalties.append(
             Penalty(

@@ -2,7 +2,9 @@
 
 Measure (README, "Fairness"): a person's fair part of the counter is the
 office's counter minutes times their share of the period over the summed
-shares of everyone who may sit at the counter (non-trainees with `front`).
+shares of everyone who may sit at the counter (non-trainees with `front`),
+but never more than the counter time their own limits allow (`counter_cap`);
+what a capped person cannot take is shared among the others the same way.
 Up to an hour either side of the fair part is free: counter blocks of three
 or four hours cannot split a week's counter time more finely, and a band that
 wide lets the solver prove optimality in a second instead of searching for
@@ -14,27 +16,75 @@ when everyone is on the same side of their fair part.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from fractions import Fraction
+from math import floor
 
 from rotaplan.model.context import BuildContext, Expr, PenaltyTerm, Term, ValueOf
 from rotaplan.model.helpers import absolute, minutes_of
+from rotaplan.problem import Person, Problem
 
 FAIRNESS_STEP_MINUTES = 60
 FAIRNESS_STEPS = 8
 FAIRNESS_TOLERANCE_MINUTES = 60
 
 
-def fair_parts(ctx: BuildContext, counter_minutes: int) -> dict[str, int]:
-    """Each eligible person's fair part of `counter_minutes`, rounded half up."""
-    eligible = [p for p in ctx.problem.people if p.front_allowed and not p.trainee]
-    shares = {person.id: ctx.problem.period_share(person.id) for person in eligible}
-    total = sum(shares.values())
-    if total == 0:
-        return {}
-    return {
-        staff: (2 * counter_minutes * share + total) // (2 * total)
-        for staff, share in shares.items()
-    }
+def counter_cap(problem: Problem, person: Person) -> int:
+    """The most counter minutes `person`'s own limits allow over the period.
+
+    Per week: the blocks they could work (available, not longer than a day's hours
+    or the week's share), at most `max_front_blocks_per_day` a day and
+    `max_front_blocks` a week, longest first, and never more than the share.
+    """
+    day_limit = floor(problem.rules.max_hours_per_day * 60)
+    total = 0
+    for week in range(problem.weeks):
+        share = problem.shares[(person.id, week)]
+        by_date: dict[object, list[int]] = defaultdict(list)
+        for slot in problem.slots:
+            if (
+                slot.week == week
+                and problem.is_available(person.id, slot.date)
+                and slot.minutes <= min(day_limit, share)
+            ):
+                by_date[slot.date].append(slot.minutes)
+        per_day = problem.rules.max_front_blocks_per_day
+        week_blocks = sorted(
+            (m for day in by_date.values() for m in sorted(day, reverse=True)[:per_day]),
+            reverse=True,
+        )
+        if person.max_front_blocks is not None:
+            week_blocks = week_blocks[: person.max_front_blocks]
+        total += min(sum(week_blocks), share)
+    return total
+
+
+def fair_parts(problem: Problem, counter_minutes: int) -> dict[str, int]:
+    """Each eligible person's fair part of `counter_minutes` (rounded half up), filled like
+    water: in proportion to shares, capped at `counter_cap`, the rest shared again."""
+    eligible = [p for p in problem.people if p.front_allowed and not p.trainee]
+    shares = {person.id: problem.period_share(person.id) for person in eligible}
+    caps = {person.id: counter_cap(problem, person) for person in eligible}
+    capped: dict[str, int] = {}
+    while True:
+        open_share = sum(share for staff, share in shares.items() if staff not in capped)
+        left = counter_minutes - sum(capped.values())
+        if open_share == 0:
+            break
+        newly = {
+            staff: caps[staff]
+            for staff, share in shares.items()
+            if staff not in capped and Fraction(left * share, open_share) > caps[staff]
+        }
+        if not newly:
+            break
+        capped.update(newly)
+    parts = dict(capped)
+    for staff, share in shares.items():
+        if staff not in capped:
+            parts[staff] = (2 * left * share + open_share) // (2 * open_share) if open_share else 0
+    return parts
 
 
 def add_fairness(ctx: BuildContext) -> list[Term]:
@@ -47,7 +97,7 @@ def add_fairness(ctx: BuildContext) -> list[Term]:
     counter_minutes = int(ctx.notes["counter_minutes"])  # type: ignore[call-overload]
     weight = ctx.problem.rules.weights.fairness
     terms: list[Term] = []
-    for staff, fair in fair_parts(ctx, counter_minutes).items():
+    for staff, fair in fair_parts(ctx.problem, counter_minutes).items():
         pairs = [
             (slot.minutes, var) for slot, area, var in ctx.vars.of_person(staff) if area == "front"
         ]

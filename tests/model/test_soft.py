@@ -82,3 +82,15 @@ def test_fairness_follows_contract_hours() -> None:
         if item.area == "front":
             counts[item.staff] += 1
     assert counts == {"anna": 2, "ben": 1}
+
+
+def test_fairness_fair_part_never_above_what_limits_allow() -> None:
+    # Five 4-hour counter mornings for three equal people; anna may take one a week.
+    # Proportional parts would be 6.7 h each; anna's part is capped at her 4 h and the
+    # other 16 h are split between ben and cem: 8 h each, met exactly, so nothing costs.
+    data = office(
+        days={day: ["am"] for day in ("mon", "tue", "wed", "thu", "fri")},
+        front={"seats": 1},
+        staff=[person("anna", max_front_blocks=1), person("ben"), person("cem")],
+    )
+    assert costs(data, "fairness") == {}
