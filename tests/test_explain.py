@@ -359,3 +359,21 @@ def test_solve_soft_cost_table_equals_check(small_office: Path, tmp_path: Path) 
     penalties = json.loads((out / "rota.json").read_text(encoding="utf-8"))["penalties"]
     total = next(line for line in from_solve if line.startswith("total"))
     assert int(total.split()[-1]) == sum(item["cost"] for item in penalties)
+
+
+def test_a_rota_already_made_is_explained_without_solving_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import rotaplan.explain
+
+    problem = load_problem(fixture("limits"))
+    rota = solve(problem, SETTINGS).rota
+    expected = explain_text(problem, SETTINGS)
+
+    def no_solve(*_args: object) -> None:
+        raise AssertionError("solved again")
+
+    monkeypatch.setattr(rotaplan.explain, "solve", no_solve)
+    assert explain_text(problem, SETTINGS, rota=rota) == expected
+    with pytest.raises(ValueError, match="another office file"):
+        explain(load_problem(fixture("absent")), SETTINGS, rota=rota)
