@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 from rotaplan.errors import InputError, Mistake, NoRotaError
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
+from rotaplan.neighbourhood import improve, solution_values
 from rotaplan.problem import AREAS, Problem
 from rotaplan.rota import Assignment, Penalty, Rota, Shortfall
 
@@ -39,6 +40,9 @@ WALL_CLOCK_MARGIN = 2.0
 DEFAULT_LINEARIZATION_LEVEL = 2
 # From this many assignment variables on, hints cover every variable (see hint_current_solution).
 COMPLETE_HINT_FROM_VARIABLES = 5000
+# The soft stage's budget: a first full solve, then neighbourhoods, then a closing full solve.
+SOFT_FIRST_SHARE = 0.1
+NEIGHBOURHOOD_SHARE = 0.7
 
 
 class Status(StrEnum):
@@ -137,11 +141,8 @@ class _Stages:
         self.results: list[StageResult] = []
         self.interrupted = False
 
-    def run(self, name: str, objective: Expr, work: float) -> StageResult:
-        """Minimise `objective` with up to `work` deterministic seconds; fix its value after."""
-        model = self.built.model
-        model.minimize(objective)
-        solver = cp_model.CpSolver()
+    def configure(self, solver: cp_model.CpSolver, work: float) -> None:
+        """Set a solver's parameters: budget, seed, workers, then the user's extras."""
         params = solver.parameters
         params.max_deterministic_time = max(work, 0.01)
         params.max_time_in_seconds = max(self.wall_limit - self._elapsed(), 0.01)
@@ -153,6 +154,17 @@ class _Stages:
         if self.settings.workers > 1:
             params.interleave_search = True  # keeps multi-worker search deterministic
         _apply_parameters(params, self.settings.parameters)
+
+    def run(self, name: str, objective: Expr, work: float, *, fix: bool = True) -> StageResult:
+        """Minimise `objective` with up to `work` deterministic seconds.
+
+        With `fix`, the objective is then fixed at the value found (proven or not) and the
+        stage recorded; without, the objective stays set for a further search.
+        """
+        model = self.built.model
+        model.minimize(objective)
+        solver = cp_model.CpSolver()
+        self.configure(solver, work)
         reporter = (
             _Reporter(name, self.started, self.progress) if self.progress is not None else None
         )
@@ -184,6 +196,8 @@ class _Stages:
             self.solver = solver
         self.interrupted = result.stopped == "interrupted"
         self.hint_current_solution()
+        if not fix:
+            return result
         model.clear_objective()
         if result.status == "optimal":
             model.add(objective == value)
@@ -231,6 +245,10 @@ class _Stages:
         for index in range(count):
             var = model.get_int_var_from_proto_index(index)
             model.add_hint(var, self.solver.value(var))
+
+    def elapsed(self) -> float:
+        """Wall seconds since the solve started."""
+        return self._elapsed()
 
     def _elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -319,7 +337,7 @@ def solve(
             stages.results.append(StageResult(SOFT_STAGE, "optimal", 0, 0, "already zero"))
         stages.solver = _evaluate(built, stages.solver, settings)
     else:
-        stages.run(SOFT_STAGE, objective, max(stages.work_left, 0.05))
+        stages.results.append(_soft_stage(stages, objective))
 
     final = stages.solver
     assert final is not None
@@ -358,6 +376,47 @@ def solve(
     )
 
 
+def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
+    """The soft goals: a full solve, then neighbourhoods if unproven, then a closing full solve.
+
+    The closing solve starts from the improved rota and can still prove it optimal
+    (the bound usually comes early; finding the matching rota is the slow part).
+    """
+    built = stages.built
+    budget = max(stages.work_left, 0.05)
+    first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
+    if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
+        return first
+    solver = stages.solver
+    assert solver is not None
+    count = len(built.model.proto.variables)
+
+    def report(value: int) -> None:
+        if stages.progress is not None:
+            stages.progress(Progress("neighbourhoods", value, first.bound, stages.elapsed()))
+
+    better = improve(
+        built,
+        solution_values(solver, count),
+        first.value,
+        first.bound,
+        stages.work_left * NEIGHBOURHOOD_SHARE,
+        stages.settings.seed,
+        lambda sub: stages.configure(sub, 0.0),
+        report,
+    )
+    stages.work_left -= better.work
+    stages.solver = _evaluate_values(built, better.values, stages.settings)
+    stages.hint_current_solution()
+    if better.objective <= first.bound:  # meets the bound the first solve proved
+        return StageResult(SOFT_STAGE, "optimal", better.objective, better.objective, "proof")
+    closing = stages.run(SOFT_STAGE, objective, max(stages.work_left, 0.05), fix=False)
+    bound = max(first.bound, closing.bound)
+    if closing.status == "optimal" or closing.value <= bound:
+        return StageResult(SOFT_STAGE, "optimal", closing.value, closing.value, "proof")
+    return StageResult(SOFT_STAGE, "feasible", closing.value, bound, closing.stopped)
+
+
 def _level_objective(level: str, terms: list[ShortfallTerm]) -> Expr:
     missing = cp_model.LinearExpr.sum([term.missing for term in terms])
     if level != "front_seats":
@@ -387,11 +446,21 @@ def _evaluate(
 ) -> cp_model.CpSolver:
     """Re-solve with every assignment fixed, to read the exact soft costs of that rota."""
     assert solver is not None
+    values = {var.index: int(solver.boolean_value(var)) for var in built.ctx.vars.all()}
+    return _evaluate_values(built, values, settings)
+
+
+def _evaluate_values(
+    built: BuiltModel, values: dict[int, int], settings: SolveSettings
+) -> cp_model.CpSolver:
+    """Re-solve with every assignment fixed to `values` (by variable index)."""
     copy = built.model.clone()
     copy.clear_objective()
     copy.clear_hints()
     for var in built.ctx.vars.all():
-        copy.add(copy.get_bool_var_from_proto_index(var.index) == solver.boolean_value(var))
+        domain = copy.proto.variables[var.index].domain
+        domain[0] = values[var.index]
+        domain[1] = values[var.index]
     evaluator = cp_model.CpSolver()
     evaluator.parameters.num_workers = 1
     evaluator.parameters.random_seed = settings.seed
