@@ -371,13 +371,13 @@ class LowerDemand:
             thing = (
                 "the counter seats"
                 if self.what == "seats"
-                else (f"the need for skill '{self.what}' at the counter")
+                else f"the need for skill '{self.what}' at the counter"
             )
         else:
             thing = (
                 "the back-office minimum"
                 if self.what == "min"
-                else (f"the need for skill '{self.what}' in the back office")
+                else f"the need for skill '{self.what}' in the back office"
             )
         steps = " and ".join(f"{cut.block} from {cut.before} to {cut.after}" for cut in self.cuts)
         return f"lower {thing} on {day_label(self.date)} {steps}"
@@ -907,9 +907,9 @@ def _fills(
             continue
         key = (term.slot.date, term.slot.block, term.area, term.what)
         built.model.add(term.missing <= (0 if key in targets else baseline.get(key, 0)))
-    # Every hard rule stays within one week, and no change tried touches another week
-    # than the group's, so other weeks keep the rota we have: a smaller question, the
-    # same answer.
+    # Every hard rule stays within one week, and in any other week than the group's a
+    # change tried at most relaxes a limit, so the rota we have stays valid there: keep
+    # it, for a smaller question with the same answer.
     week = changed.week_of(gaps[0].shortfall.date)
     assigned = {(item.staff, (item.date, item.block), item.area) for item in rota.assignments}
     for variable_key, var in built.ctx.vars.keyed().items():
@@ -958,7 +958,7 @@ def _render_group(problem: Problem, group: Group) -> list[str]:
         lines.append(
             f"    nobody else: everyone who could is already there ({_names(names, 6)})"
             if names
-            else "    nobody on the staff list"
+            else "    nobody on the staff list could"
         )
     if group.trainees:
         names = [problem.person(staff).name for staff in group.trainees]
@@ -972,13 +972,13 @@ def _heading(group: Group) -> str:
         thing = (
             "counter seats not filled"
             if group.what == "seats"
-            else (f"too few at the counter with skill '{group.what}'")
+            else f"too few at the counter with skill '{group.what}'"
         )
     else:
         thing = (
             "back office below its minimum"
             if group.what == "min"
-            else (f"too few in the back office with skill '{group.what}'")
+            else f"too few in the back office with skill '{group.what}'"
         )
     counts = ", ".join(
         (f"{gap.shortfall.block} " if len(group.gaps) > 1 else "") + f"{gap.has} of {gap.need}"

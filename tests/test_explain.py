@@ -43,7 +43,7 @@ from rotaplan.solve import SolveSettings, solve
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SETTINGS = SolveSettings(time_limit=5.0)
-WITH_SHORTFALLS = ("absent", "limits", "hours", "elsewhere", "crowd", "day")
+WITH_SHORTFALLS = ("absent", "limits", "hours", "elsewhere", "crowd", "day", "everyone")
 
 
 def fixture(name: str) -> Path:
@@ -144,6 +144,15 @@ def test_long_lists_collapse() -> None:
     assert len(listed) == 5
     assert "    and 3 more, all absent" in lines
     assert len(lines) < 12
+
+
+def test_everyone_who_could_is_there() -> None:
+    group = only_group("everyone")
+    assert group.candidates == ()
+    assert group.counted == ("anna", "ben")
+    text = text_of("everyone")
+    assert "nobody else: everyone who could is already there (Anna Arendt, Ben Brandt)" in text
+    assert "Smallest change that fills it: one more person for the counter on Mon 30.11" in text
 
 
 def test_no_shortfalls_one_line() -> None:
