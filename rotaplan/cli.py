@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -255,3 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _warn("Stopped. Nothing was written.")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`rotaplan schema | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
