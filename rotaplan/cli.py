@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rotaplan.errors import (
     CheckFailedError,
@@ -23,6 +23,11 @@ from rotaplan.errors import (
     OutputExistsError,
     RotaplanError,
 )
+
+if TYPE_CHECKING:
+    from rotaplan.problem import Problem
+    from rotaplan.rota import Rota
+    from rotaplan.solve import SolveSettings
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -114,15 +119,11 @@ def _command_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _shortfall_explanation(problem: Any, rota: Any, settings: Any) -> str:
-    """The explanation `--strict` prints: `rotaplan explain`'s text where available."""
-    try:
-        from rotaplan.explain import explain_text
-    except ImportError:
-        from rotaplan.render import shortfalls
+def _shortfall_explanation(problem: Problem, rota: Rota, settings: SolveSettings) -> str:
+    """The explanation `--strict` prints, for the rota just made (not solved again)."""
+    from rotaplan.explain import explain_text
 
-        return shortfalls(problem, rota)
-    return str(explain_text(problem, settings))
+    return explain_text(problem, settings, rota=rota)
 
 
 def _command_check(args: argparse.Namespace) -> int:
