@@ -52,13 +52,16 @@ def improve(
     work: float,
     seed: int,
     configure: Callable[[cp_model.CpSolver], None],
+    stop: Callable[[cp_model.CpSolver | None], bool],
     report: Callable[[int], None] | None = None,
 ) -> Improvement:
     """Re-optimise neighbourhoods of the rota in `values` (objective `value`) for up to `work`
     deterministic seconds, or until the objective meets the proven `bound`.
 
     The model's objective must be set; `configure` sets each
-    sub-solver's parameters (seed, workers, extra parameters) before its limit.
+    sub-solver's parameters (seed, workers, extra parameters) before its limit;
+    `stop` is asked before each step (with None) and after each sub-solve (with
+    it) whether to end the search: wall clock past its limit, or an interruption.
     """
     model = built.model
     problem = built.ctx.problem
@@ -77,7 +80,7 @@ def improve(
     share = START_SHARE
     used = 0.0
     steps = improved = 0
-    while used < work - 0.01 and people and best_objective > bound:
+    while used < work - 0.01 and people and best_objective > bound and not stop(None):
         steps += 1
         free: set[int] = set()
         if steps % 3 == 0 and len(dates) > 1:
@@ -102,6 +105,7 @@ def improve(
         solver.parameters.max_deterministic_time = max(step_work, 0.01)
         status = solver.solve(copy)
         used += solver.deterministic_time
+        interrupted = stop(solver)
         if status == cp_model.OPTIMAL:
             share = min(1.0, share * 1.25)
         elif status != cp_model.FEASIBLE or solver.deterministic_time >= 0.98 * step_work:
@@ -114,4 +118,6 @@ def improve(
                 improved += 1
                 if report is not None:
                     report(found)
+        if interrupted:
+            break
     return Improvement(best, best_objective, used, steps, improved)

@@ -181,7 +181,7 @@ class _Stages:
                     "no rota was found within the time limit; raise --time-limit and try again"
                 )
             # No better solution this stage: keep the last rota and read its values.
-            stopped = self._why_stopped(solver, work)
+            stopped = self.why_stopped(solver, work)
             self.solver = _evaluate(self.built, self.solver, self.settings)
             value = int(self.solver.value(objective))
             result = StageResult(name, "feasible", value, 0, stopped)
@@ -192,7 +192,7 @@ class _Stages:
         else:
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
-            result = StageResult(name, "feasible", value, bound, self._why_stopped(solver, work))
+            result = StageResult(name, "feasible", value, bound, self.why_stopped(solver, work))
             self.solver = solver
         self.interrupted = result.stopped == "interrupted"
         self.hint_current_solution()
@@ -253,7 +253,8 @@ class _Stages:
     def _elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def _why_stopped(self, solver: cp_model.CpSolver, work: float) -> str:
+    def why_stopped(self, solver: cp_model.CpSolver, work: float) -> str:
+        """Why an unproven solve ended: its work limit, the wall clock, or an interruption."""
         if solver.deterministic_time >= 0.98 * work:
             return "work limit"
         if self._elapsed() >= 0.98 * self.wall_limit:
@@ -395,6 +396,17 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
         if stages.progress is not None:
             stages.progress(Progress("neighbourhoods", value, first.bound, stages.elapsed()))
 
+    def stop(solver: cp_model.CpSolver | None) -> bool:
+        """End the search on the wall clock, or when a sub-solve was interrupted (Ctrl-C)."""
+        if (
+            solver is not None
+            and solver.response_proto.status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            and stages.why_stopped(solver, solver.parameters.max_deterministic_time)
+            == "interrupted"
+        ):
+            stages.interrupted = True
+        return stages.interrupted or stages.elapsed() >= stages.wall_limit
+
     better = improve(
         built,
         solution_values(solver, count),
@@ -403,6 +415,7 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
         stages.work_left * NEIGHBOURHOOD_SHARE,
         stages.settings.seed,
         lambda sub: stages.configure(sub, 0.0),
+        stop,
         report,
     )
     stages.work_left -= better.work
@@ -410,6 +423,9 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
     stages.hint_current_solution()
     if better.objective <= first.bound:  # meets the bound the first solve proved
         return StageResult(SOFT_STAGE, "optimal", better.objective, better.objective, "proof")
+    if stages.interrupted or stages.elapsed() >= stages.wall_limit:
+        stopped = "interrupted" if stages.interrupted else "wall clock"
+        return StageResult(SOFT_STAGE, "feasible", better.objective, first.bound, stopped)
     closing = stages.run(SOFT_STAGE, objective, max(stages.work_left, 0.05), fix=False)
     bound = max(first.bound, closing.bound)
     if closing.status == "optimal" or closing.value <= bound:
