@@ -169,9 +169,9 @@ def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit",
         type=float,
-        default=30.0,
+        default=20.0,
         metavar="S",
-        help="solver budget in seconds of deterministic work (default 30)",
+        help="solver budget in seconds of deterministic work (default 20)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(

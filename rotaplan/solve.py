@@ -35,14 +35,16 @@ SOFT_STAGE = "soft_goals"
 # Share of the whole budget one shortfall stage may use; the soft goals get the rest.
 SHORTFALL_STAGE_BUDGET = 0.25
 # Wall-clock safety net, as a multiple of the time limit (plus a fixed margin for presolve).
-WALL_CLOCK_FACTOR = 2.0
-WALL_CLOCK_MARGIN = 2.0
+WALL_CLOCK_FACTOR = 3.0
+WALL_CLOCK_MARGIN = 5.0
 DEFAULT_LINEARIZATION_LEVEL = 2
 # From this many assignment variables on, hints cover every variable (see hint_current_solution).
 COMPLETE_HINT_FROM_VARIABLES = 5000
-# The soft stage's budget: a first full solve, then neighbourhoods, then a closing full solve.
+# The soft stage's budget: a first full solve, then neighbourhoods, then a closing full solve
+# (only when the gap is small enough for a proof to be in reach; else more neighbourhoods).
 SOFT_FIRST_SHARE = 0.1
 NEIGHBOURHOOD_SHARE = 0.7
+CLOSING_SOLVE_MAX_GAP = 0.05
 
 
 class Status(StrEnum):
@@ -407,25 +409,34 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
             stages.interrupted = True
         return stages.interrupted or stages.elapsed() >= stages.wall_limit
 
-    better = improve(
-        built,
-        solution_values(solver, count),
-        first.value,
-        first.bound,
-        stages.work_left * NEIGHBOURHOOD_SHARE,
-        stages.settings.seed,
-        lambda sub: stages.configure(sub, 0.0),
-        stop,
-        report,
-    )
-    stages.work_left -= better.work
-    stages.solver = _evaluate_values(built, better.values, stages.settings)
+    values, value = solution_values(solver, count), first.value
+    for share in (NEIGHBOURHOOD_SHARE, 1.0):
+        better = improve(
+            built,
+            values,
+            value,
+            first.bound,
+            stages.work_left * share,
+            stages.settings.seed,
+            lambda sub: stages.configure(sub, 0.0),
+            stop,
+            report,
+        )
+        stages.work_left -= better.work
+        values, value = better.values, better.objective
+        if value - first.bound <= CLOSING_SOLVE_MAX_GAP * max(value, 1):
+            break
+    stages.solver = _evaluate_values(built, values, stages.settings)
     stages.hint_current_solution()
-    if better.objective <= first.bound:  # meets the bound the first solve proved
-        return StageResult(SOFT_STAGE, "optimal", better.objective, better.objective, "proof")
-    if stages.interrupted or stages.elapsed() >= stages.wall_limit:
-        stopped = "interrupted" if stages.interrupted else "wall clock"
-        return StageResult(SOFT_STAGE, "feasible", better.objective, first.bound, stopped)
+    if value <= first.bound:  # meets the bound the first solve proved
+        return StageResult(SOFT_STAGE, "optimal", value, value, "proof")
+    if stages.interrupted or stages.elapsed() >= stages.wall_limit or stages.work_left < 0.05:
+        stopped = (
+            "interrupted"
+            if stages.interrupted
+            else ("wall clock" if stages.elapsed() >= stages.wall_limit else "work limit")
+        )
+        return StageResult(SOFT_STAGE, "feasible", value, first.bound, stopped)
     closing = stages.run(SOFT_STAGE, objective, max(stages.work_left, 0.05), fix=False)
     bound = max(first.bound, closing.bound)
     if closing.status == "optimal" or closing.value <= bound:
