@@ -7,6 +7,9 @@ A picture has one symbol per open block of a person's week, in time order:
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -16,6 +19,31 @@ from rotaplan.model.build import BuiltModel, build
 from rotaplan.problem import Problem, resolve
 
 AREA_OF = {"F": "front", "B": "back"}
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_OFFICE = ROOT / "config" / "small-office.yaml"
+
+
+def run_rotaplan(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python -m rotaplan ARGS` as a user would, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "rotaplan", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def edited_small_office(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    """config/small-office.yaml with text replacements, written to tmp_path."""
+    text = SMALL_OFFICE.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "office.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def office(**changes: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import pytest
 
 from rotaplan.config import load_office
 from rotaplan.errors import InputError, Mistake
+from tests.factories import edited_small_office
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,17 +49,6 @@ def assert_says(
     assert what in said, rendered
     assert fix in advice, rendered
     assert "\n" not in rendered
-
-
-def edited_small_office(tmp_path: Path, *changes: tuple[str, str]) -> Path:
-    """config/small-office.yaml with text replacements, written to tmp_path."""
-    text = SMALL_OFFICE.read_text(encoding="utf-8")
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "office.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- the file itself ---------------------------------------------------------------------

@@ -15,21 +15,11 @@ import pytest
 from rotaplan.config import Office, holiday_calendar, load_office, office_json_schema
 from rotaplan.problem import resolve
 from rotaplan.yamlfile import read_yaml
+from tests.factories import edited_small_office
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_OFFICE = ROOT / "config" / "small-office.yaml"
 IMMIGRATION_OFFICE = ROOT / "config" / "immigration-office.yaml"
-
-
-def edited_small_office(tmp_path: Path, *changes: tuple[str, str]) -> Path:
-    """config/small-office.yaml with text replacements, written to tmp_path."""
-    text = SMALL_OFFICE.read_text(encoding="utf-8")
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "office.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_small_office_loads() -> None:

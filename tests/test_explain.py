@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -39,6 +37,7 @@ from rotaplan.model.context import LEVELS
 from rotaplan.problem import Problem, load_problem, resolve
 from rotaplan.rota import Shortfall
 from rotaplan.solve import SolveSettings, solve
+from tests.factories import run_rotaplan as run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -75,17 +74,6 @@ def key_of(gap: Shortfall) -> tuple[dt.date, str, str, str]:
 def text_of(name: str) -> str:
     problem, explanation = explained(name)
     return render(problem, explanation)
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rotaplan", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 # --- reasons ---------------------------------------------------------------------------------
