@@ -107,3 +107,13 @@ def test_schema_prints_json_schema() -> None:
     assert done.returncode == 0
     schema = json.loads(done.stdout)
     assert "staff" in schema["properties"]
+
+
+def test_debug_shows_the_traceback_for_developers(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    plain = run("solve", missing, "--out", str(tmp_path / "out"))
+    debug = run("--debug", "solve", missing, "--out", str(tmp_path / "out"))
+    assert "Traceback" not in plain.stderr
+    assert debug.returncode != 0
+    assert "Traceback" in debug.stderr
+    assert "InputError" in debug.stderr
