@@ -37,6 +37,7 @@ class Improvement:
     """The best values found, their objective, and how much work the search used."""
 
     values: dict[int, int]  # proto variable index -> value, for every variable
+    solver: cp_model.CpSolver  # the solve that found `values`
     objective: int
     work: float
     steps: int
@@ -51,7 +52,7 @@ def solution_values(solver: cp_model.CpSolver, count: int) -> dict[int, int]:
 
 def improve(
     built: BuiltModel,
-    values: dict[int, int],
+    start: cp_model.CpSolver,
     value: int,
     bound: int,
     work: float,
@@ -80,8 +81,10 @@ def improve(
     people = [person.id for person in problem.people if by_person[person.id]]
     dates = sorted(by_date, key=str)
     assignment_indices = [var.index for var in built.ctx.vars.all()]
-    best = dict(values)
+    best = solution_values(start, len(model.proto.variables))
+    best_solver = start
     best_objective = value
+    costly = _costliest(built, start)
     share = START_SHARE
     overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
     used = 0.0
@@ -89,12 +92,19 @@ def improve(
     while used < work - 0.01 and people and best_objective > bound and not stop(None):
         steps += 1
         free: set[int] = set()
+        size = min(len(people), max(MIN_PEOPLE, round(share * len(people))))
         if steps % 3 == 0 and len(dates) > 1:
             for date in rng.sample(dates, k=min(len(dates), 1 + rng.randrange(2))):
                 free.update(by_date[date])
+        elif steps % 3 == 2 and costly:
+            # The people who cost most now, with as many others drawn at random to trade with.
+            chosen = set(costly[: max(1, size // 2)])
+            others = [staff for staff in people if staff not in chosen]
+            chosen.update(rng.sample(others, k=min(len(others), size - len(chosen))))
+            for staff in chosen:
+                free.update(by_person[staff])
         else:
-            size = max(MIN_PEOPLE, round(share * len(people)))
-            for staff in rng.sample(people, k=min(len(people), size)):
+            for staff in rng.sample(people, k=size):
                 free.update(by_person[staff])
         copy = model.clone()
         copy.clear_hints()
@@ -124,10 +134,22 @@ def improve(
             found = round(solver.objective_value)
             if found < best_objective:
                 best = solution_values(solver, len(best))
+                best_solver = solver
                 best_objective = found
+                costly = _costliest(built, solver)
                 improved += 1
                 if report is not None:
                     report(found)
         if interrupted:
             break
-    return Improvement(best, best_objective, used, steps, improved)
+    return Improvement(best, best_solver, best_objective, used, steps, improved)
+
+
+def _costliest(built: BuiltModel, solver: cp_model.CpSolver) -> list[str]:
+    """People with a soft cost in `solver`'s rota, costliest first (ties in file order)."""
+    cost: dict[str, int] = defaultdict(int)
+    for term in built.penalties:
+        if term.staff is not None and term.weight:
+            cost[term.staff] += term.weight * int(solver.value(term.amount))
+    order = {person.id: index for index, person in enumerate(built.ctx.problem.people)}
+    return sorted((s for s in cost if cost[s] > 0), key=lambda s: (-cost[s], order[s]))
