@@ -378,7 +378,22 @@ def write_results(
     failed = errors(results)
     if failed:
         lines += ["", "## Runs without a rota", "", *failed]
+    kept = kept_notes(path)
+    if kept:
+        lines += ["", kept.rstrip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+KEPT_HEADING = "## What each change bought"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written section of an existing results file, kept across runs."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(KEPT_HEADING)
+    return text[start:] if start >= 0 else ""
 
 
 def main(argv: list[str] | None = None) -> int:
