@@ -88,11 +88,16 @@ def _command_solve(args: argparse.Namespace) -> int:
     )
 
     def progress(report: Progress) -> None:
-        if report.elapsed >= PROGRESS_AFTER_SECONDS and not args.quiet:
+        if report.elapsed < PROGRESS_AFTER_SECONDS or args.quiet:
+            return
+        try:
             _warn(
                 f"  {report.elapsed:6.1f} s  {report.stage:<12} best {report.objective:g}  "
                 f"bound {report.bound:g}"
             )
+        except OSError:
+            # stderr closed (`2>&1 | head`): progress is a courtesy; the solve goes on.
+            args.quiet = True
 
     result = solve(problem, settings, progress)
     report = check(problem, result.rota)
