@@ -330,6 +330,20 @@ PEOPLE = [
         "unique id",
     ),
     (
+        "bad_duplicate_id_case.yaml",
+        30,
+        "staff[1] (Weber).id",
+        "id 'Weber' is used twice (also staff[0] as 'weber')",
+        "unique id, also ignoring letter case",
+    ),
+    (
+        "bad_id_device_name.yaml",
+        30,
+        "staff[1] (CON).id",
+        "id 'CON' is a device name on Windows",
+        "choose another id",
+    ),
+    (
         "bad_trainee_no_mentor.yaml",
         33,
         "staff[1] (koch).trainee",
@@ -357,6 +371,38 @@ PEOPLE = [
 def test_people(name: str, line: int, path: str, what: str, fix: str) -> None:
     file = FIXTURES / name
     assert_says(only_mistake(file), file, line, path, what, fix)
+
+
+@pytest.mark.parametrize("staff_id", ["con", "PRN", "Aux", "nul", "com1", "COM9", "lpt1", "Lpt9"])
+def test_device_name_as_id_is_refused_in_any_case(tmp_path: Path, staff_id: str) -> None:
+    """Windows cannot create `staff/<id>.ics` for these ids, whatever the letter case."""
+    path = edited_small_office(tmp_path, ("{id: klein,", f"{{id: {staff_id},"))
+    assert_says(
+        only_mistake(path),
+        path,
+        46,
+        f"staff[6] ({staff_id}).id",
+        f"id '{staff_id}' is a device name on Windows",
+        "com1-com9 and lpt1-lpt9 are reserved",
+    )
+
+
+@pytest.mark.parametrize("staff_id", ["con-1", "console", "com10", "com0", "lpt", "nul_2"])
+def test_ids_that_only_start_like_a_device_name_are_fine(tmp_path: Path, staff_id: str) -> None:
+    path = edited_small_office(tmp_path, ("{id: klein,", f"{{id: {staff_id},"))
+    assert any(person.id == staff_id for person in load_office(path).staff)
+
+
+def test_ids_differing_only_in_case_are_used_twice_even_if_the_entry_is_invalid(
+    tmp_path: Path,
+) -> None:
+    """The id of an entry with a bad value still counts: 'Klein' collides with 'klein'."""
+    path = edited_small_office(
+        tmp_path, ("{id: becker, name: Leonie Becker, hours: 39,", "{id: Klein, name: L, hours: x,")
+    )
+    found = mistakes_of(path)
+    assert [mistake.path for mistake in found] == ["staff[2] (Klein).hours", "staff[6] (klein).id"]
+    assert "also staff[2] as 'Klein'" in found[1].what
 
 
 def test_duplicate_yaml_key() -> None:

@@ -243,6 +243,9 @@ def _check_staff(parts: _Parts) -> list[Found]:
     """Unique ids, known skills and days, ranges in order, mentors that exist and are trained."""
     found: list[Found] = []
     first_of: dict[str, int] = {}
+    # Ids become file names (staff/<id>.ics), and macOS and Windows take 'Weber' and
+    # 'weber' for the same file: ids that differ only in letter case are used twice too.
+    first_ignoring_case: dict[str, tuple[int, str]] = {}
     for index, staff_id in parts.staff_ids:
         if staff_id in first_of:
             found.append(
@@ -252,7 +255,19 @@ def _check_staff(parts: _Parts) -> list[Found]:
                     "give every person a unique id (ids become file names)",
                 )
             )
+        elif staff_id.lower() in first_ignoring_case:
+            first, written = first_ignoring_case[staff_id.lower()]
+            found.append(
+                (
+                    ("staff", index, "id"),
+                    f"id '{staff_id}' is used twice (also staff[{first}] as '{written}'): ids "
+                    "that differ only in letter case are the same file name on macOS and Windows",
+                    "give every person a unique id, also ignoring letter case (ids become file "
+                    "names)",
+                )
+            )
         first_of.setdefault(staff_id, index)
+        first_ignoring_case.setdefault(staff_id.lower(), (index, staff_id))
     for index, person in parts.staff:
         here: KeyPath = ("staff", index)
         for position, skill in enumerate(person.skills):

@@ -12,7 +12,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -25,6 +32,17 @@ StaffId = str
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 _TIME_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# Names Windows keeps for devices, in any letter case: it cannot create `staff/con.ics`.
+_DEVICE_NAMES = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
 
 
 def _refuse(what: str, fix: str) -> PydanticCustomError:
@@ -82,6 +100,18 @@ def _parse_day(value: Any) -> Any:
             )
         return dt.date(year, month, day)
     raise _refuse("expected a date", "write dates as YYYY-MM-DD, e.g. 2026-12-01")
+
+
+def _refuse_device_name(value: str) -> str:
+    """Refuse an id that Windows reserves for a device: the person's calendar file needs it."""
+    if value.lower() in _DEVICE_NAMES:
+        raise _refuse(
+            f"id '{value}' is a device name on Windows, which cannot create the file "
+            f"staff/{value}.ics",
+            f"choose another id, e.g. the surname or '{value}-1' (con, prn, aux, nul, "
+            "com1-com9 and lpt1-lpt9 are reserved in any letter case)",
+        )
+    return value
 
 
 Clock = Annotated[
@@ -195,7 +225,7 @@ class BackDemand(_Strict):
 class StaffSpec(_Strict):
     """One person on the team."""
 
-    id: StaffId = Field(
+    id: Annotated[StaffId, AfterValidator(_refuse_device_name)] = Field(
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
         description="Unique, stable id used in file names: letters, digits, - and _.",
     )
