@@ -47,6 +47,8 @@ COMPLETE_HINT_FROM_VARIABLES = 5000
 SOFT_FIRST_SHARE = 0.1
 NEIGHBOURHOOD_SHARE = 0.7
 CLOSING_SOLVE_MAX_GAP = 0.05
+# Neighbourhood warm-up before the first full solve (benchmarks/RESULTS.md: 5 % beat 0 and 10 %).
+WARM_UP_SHARE = 0.05
 
 
 class Status(StrEnum):
@@ -410,22 +412,19 @@ def solve(
 
 
 def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
-    """The soft goals: a full solve, then neighbourhoods if unproven, then a closing full solve.
+    """The soft goals: a short neighbourhood warm-up, a full solve, then neighbourhoods if
+    unproven, then a closing full solve.
 
     The closing solve starts from the improved rota and can still prove it optimal
     (the bound usually comes early; finding the matching rota is the slow part).
     """
     built = stages.built
     budget = max(stages.work_left, 0.05)
-    first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
-    if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
-        return first
-    solver = stages.solver
-    assert solver is not None
+    bound_so_far = 0
 
     def report(value: int) -> None:
         if stages.progress is not None:
-            stages.progress(Progress("neighbourhoods", value, first.bound, stages.elapsed()))
+            stages.progress(Progress("neighbourhoods", value, bound_so_far, stages.elapsed()))
 
     def stop(solver: cp_model.CpSolver | None) -> bool:
         """End the search on the wall clock, or when a sub-solve was interrupted (Ctrl-C)."""
@@ -437,6 +436,32 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
         ):
             stages.interrupted = True
         return stages.interrupted or stages.elapsed() >= stages.wall_limit
+
+    if WARM_UP_SHARE > 0:
+        # The shortfall stages ignore the soft goals; a short neighbourhood search first gives
+        # the full solve a good rota to start from, so it mostly has to prove the bound.
+        built.model.minimize(objective)
+        start = _evaluate(built, stages.solver, stages.settings)
+        warm = improve(
+            built,
+            start,
+            round(start.value(objective)),
+            0,
+            budget * WARM_UP_SHARE,
+            stages.settings.seed,
+            lambda sub: stages.configure(sub, 0.0),
+            stop,
+            report,
+        )
+        stages.work_left -= warm.work
+        stages.solver = _evaluate_values(built, warm.values, stages.settings)
+        stages.hint_current_solution()
+    first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
+    bound_so_far = first.bound
+    if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
+        return first
+    solver = stages.solver
+    assert solver is not None
 
     start, value = solver, first.value
     for share in (NEIGHBOURHOOD_SHARE, 1.0):
