@@ -183,6 +183,8 @@ class _Stages:
             )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if self.solver is None:
+                if self.why_stopped(solver, work) == "interrupted":
+                    raise KeyboardInterrupt  # Ctrl-C before any rota exists: nothing to write
                 raise NoRotaError(
                     "no rota was found within the time limit; raise --time-limit and try again"
                 )
@@ -200,7 +202,7 @@ class _Stages:
             bound = round(solver.best_objective_bound)
             result = StageResult(name, "feasible", value, bound, self.why_stopped(solver, work))
             self.solver = solver
-        self.interrupted = result.stopped == "interrupted"
+        self.interrupted = self.interrupted or result.stopped == "interrupted"
         self.hint_current_solution()
         if not fix:
             return result
@@ -232,6 +234,8 @@ class _Stages:
         status = solver.solve(trial)
         self.work_left -= solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if status != cp_model.INFEASIBLE and self.why_stopped(solver, work) == "interrupted":
+                raise KeyboardInterrupt  # Ctrl-C before any rota exists: nothing to write
             return False
         for term in self.built.shortfalls:
             model.add(term.missing == 0)
@@ -456,6 +460,8 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
         stages.work_left -= warm.work
         stages.solver = _evaluate_values(built, warm.values, stages.settings)
         stages.hint_current_solution()
+        if stages.interrupted:
+            return StageResult(SOFT_STAGE, "feasible", warm.objective, 0, "interrupted")
     first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
     bound_so_far = first.bound
     if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
