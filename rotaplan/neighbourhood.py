@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -58,7 +59,8 @@ def improve(
     work: float,
     seed: int,
     configure: Callable[[cp_model.CpSolver], None],
-    stop: Callable[[cp_model.CpSolver | None], bool],
+    solve_with: Callable[[cp_model.CpSolver, cp_model.CpModel], Any],
+    stop: Callable[[], bool],
     report: Callable[[int], None] | None = None,
 ) -> Improvement:
     """Re-optimise neighbourhoods of the rota in `values` (objective `value`) for up to `work`
@@ -66,8 +68,8 @@ def improve(
 
     The model's objective must be set; `configure` sets each
     sub-solver's parameters (seed, workers, extra parameters) before its limit;
-    `stop` is asked before each step (with None) and after each sub-solve (with
-    it) whether to end the search: wall clock past its limit, or an interruption.
+    `solve_with(solver, model)` runs a sub-solve; `stop()` is asked before and after
+    each step whether to end the search (wall clock past its limit, or Ctrl-C).
     """
     model = built.model
     problem = built.ctx.problem
@@ -89,7 +91,7 @@ def improve(
     overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
     used = 0.0
     steps = improved = 0
-    while used < work - 0.01 and people and best_objective > bound and not stop(None):
+    while used < work - 0.01 and people and best_objective > bound and not stop():
         steps += 1
         free: set[int] = set()
         size = min(len(people), max(MIN_PEOPLE, round(share * len(people))))
@@ -123,9 +125,9 @@ def improve(
             solver.parameters.linearization_level = 0
         step_work = min(STEP_WORK, work - used - overhead)
         solver.parameters.max_deterministic_time = max(step_work, 0.01)
-        status = solver.solve(copy)
+        status = solve_with(solver, copy)
         used += solver.deterministic_time + overhead
-        interrupted = stop(solver)
+        interrupted = stop()
         if status == cp_model.OPTIMAL:
             share = min(1.0, share * 1.25)
         elif status != cp_model.FEASIBLE or solver.deterministic_time >= 0.98 * step_work:

@@ -25,6 +25,7 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from rotaplan.errors import InputError, Mistake, NoRotaError
+from rotaplan.interrupt import Interrupted, run_solver
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
 from rotaplan.neighbourhood import improve
@@ -145,7 +146,7 @@ class _Stages:
         self.wall_limit = settings.time_limit * WALL_CLOCK_FACTOR + WALL_CLOCK_MARGIN
         self.solver: cp_model.CpSolver | None = None
         self.results: list[StageResult] = []
-        self.interrupted = False
+        self.ctrl_c = Interrupted()
 
     def configure(self, solver: cp_model.CpSolver, work: float) -> None:
         """Set a solver's parameters: budget, seed, workers, then the user's extras."""
@@ -174,7 +175,7 @@ class _Stages:
         reporter = (
             _Reporter(name, self.started, self.progress) if self.progress is not None else None
         )
-        status = solver.solve(model, reporter)
+        status = run_solver(solver, model, self.ctrl_c, reporter)
         self.work_left -= solver.deterministic_time
         if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
             raise NoRotaError(
@@ -183,7 +184,7 @@ class _Stages:
             )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if self.solver is None:
-                if self.why_stopped(solver, work) == "interrupted":
+                if self.interrupted:
                     raise KeyboardInterrupt  # Ctrl-C before any rota exists: nothing to write
                 raise NoRotaError(
                     "no rota was found within the time limit; raise --time-limit and try again"
@@ -202,7 +203,6 @@ class _Stages:
             bound = round(solver.best_objective_bound)
             result = StageResult(name, "feasible", value, bound, self.why_stopped(solver, work))
             self.solver = solver
-        self.interrupted = self.interrupted or result.stopped == "interrupted"
         self.hint_current_solution()
         if not fix:
             return result
@@ -231,10 +231,10 @@ class _Stages:
         trial.add(cp_model.LinearExpr.sum(missing) == 0)
         solver = cp_model.CpSolver()
         self.configure(solver, work)
-        status = solver.solve(trial)
+        status = run_solver(solver, trial, self.ctrl_c)
         self.work_left -= solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if status != cp_model.INFEASIBLE and self.why_stopped(solver, work) == "interrupted":
+            if self.interrupted:
                 raise KeyboardInterrupt  # Ctrl-C before any rota exists: nothing to write
             return False
         for term in self.built.shortfalls:
@@ -290,13 +290,18 @@ class _Stages:
     def _elapsed(self) -> float:
         return time.monotonic() - self.started
 
+    @property
+    def interrupted(self) -> bool:
+        """True once Ctrl-C stopped a solve."""
+        return self.ctrl_c.happened
+
     def why_stopped(self, solver: cp_model.CpSolver, work: float) -> str:
-        """Why an unproven solve ended: its work limit, the wall clock, or an interruption."""
-        if solver.deterministic_time >= 0.98 * work:
-            return "work limit"
-        if self._elapsed() >= 0.98 * self.wall_limit:
+        """Why an unproven solve ended: an interruption, the wall clock, or its work limit."""
+        if self.interrupted:
+            return "interrupted"
+        if solver.deterministic_time < 0.98 * work and self._elapsed() >= 0.98 * self.wall_limit:
             return "wall clock"
-        return "interrupted"
+        return "work limit"
 
 
 def _apply_parameters(params: Any, extra: Mapping[str, Any]) -> None:
@@ -430,16 +435,12 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
         if stages.progress is not None:
             stages.progress(Progress("neighbourhoods", value, bound_so_far, stages.elapsed()))
 
-    def stop(solver: cp_model.CpSolver | None) -> bool:
-        """End the search on the wall clock, or when a sub-solve was interrupted (Ctrl-C)."""
-        if (
-            solver is not None
-            and solver.response_proto.status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
-            and stages.why_stopped(solver, solver.parameters.max_deterministic_time)
-            == "interrupted"
-        ):
-            stages.interrupted = True
+    def stop() -> bool:
+        """End the search on the wall clock, or when Ctrl-C stopped a sub-solve."""
         return stages.interrupted or stages.elapsed() >= stages.wall_limit
+
+    def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
+        return run_solver(solver, model, stages.ctrl_c)
 
     if WARM_UP_SHARE > 0:
         # The shortfall stages ignore the soft goals; a short neighbourhood search first gives
@@ -454,6 +455,7 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
             budget * WARM_UP_SHARE,
             stages.settings.seed,
             lambda sub: stages.configure(sub, 0.0),
+            solve_with,
             stop,
             report,
         )
@@ -479,6 +481,7 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
             stages.work_left * share,
             stages.settings.seed,
             lambda sub: stages.configure(sub, 0.0),
+            solve_with,
             stop,
             report,
         )
@@ -522,7 +525,7 @@ def _solve_plain(built: BuiltModel, settings: SolveSettings) -> cp_model.CpSolve
     solver.parameters.max_deterministic_time = max(settings.time_limit, 0.01)
     solver.parameters.random_seed = settings.seed
     solver.parameters.num_workers = 1
-    status = solver.solve(built.model)
+    status = run_solver(solver, built.model, Interrupted())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoRotaError("no rota was found within the time limit; raise --time-limit")
     return solver
@@ -551,7 +554,7 @@ def _evaluate_values(
     evaluator = cp_model.CpSolver()
     evaluator.parameters.num_workers = 1
     evaluator.parameters.random_seed = settings.seed
-    status = evaluator.solve(copy)
+    status = run_solver(evaluator, copy, Interrupted())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoRotaError("the rota found could not be evaluated; this is a bug in rotaplan")
     return evaluator

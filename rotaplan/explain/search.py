@@ -109,6 +109,9 @@ def _fills(
     solver.parameters.num_workers = settings.workers
     if settings.workers > 1:
         solver.parameters.interleave_search = True  # keeps multi-worker search deterministic
+    # CP-SAT's own Ctrl-C handler would stay installed after the solve and kill the
+    # process on a later Ctrl-C; without it, Ctrl-C ends the explanation cleanly.
+    solver.parameters.catch_sigint_signal = False
     status = solver.solve(built.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
