@@ -48,8 +48,10 @@ COMPLETE_HINT_FROM_VARIABLES = 5000
 SOFT_FIRST_SHARE = 0.1
 NEIGHBOURHOOD_SHARE = 0.7
 CLOSING_SOLVE_MAX_GAP = 0.05
-# Neighbourhood warm-up before the first full solve (benchmarks/RESULTS.md: 5 % beat 0 and 10 %).
-WARM_UP_SHARE = 0.05
+# Neighbourhood warm-up before the first full solve. Off: at 5 % it sped up the tight week
+# (17.9 s -> 7.0 s) and 300p-4w, but a normal 30-person week no longer proved optimal
+# (benchmarks/RESULTS.md). Kept as a switch for the next round of tuning.
+WARM_UP_SHARE = 0.0
 
 
 class Status(StrEnum):
@@ -487,8 +489,8 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
         )
         stages.work_left -= better.work
         values, start, value = better.values, better.solver, better.objective
-        if value - first.bound <= CLOSING_SOLVE_MAX_GAP * max(value, 1):
-            break
+        if value - first.bound <= CLOSING_SOLVE_MAX_GAP * max(value, 1) or not better.improved:
+            break  # a proof is in reach, or the rota may already be optimal: try to prove it
     stages.solver = _evaluate_values(built, values, stages.settings)
     stages.hint_current_solution()
     if value <= first.bound:  # meets the bound the first solve proved
