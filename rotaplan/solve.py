@@ -48,10 +48,6 @@ COMPLETE_HINT_FROM_VARIABLES = 5000
 SOFT_FIRST_SHARE = 0.1
 NEIGHBOURHOOD_SHARE = 0.7
 CLOSING_SOLVE_MAX_GAP = 0.05
-# Neighbourhood warm-up before the first full solve. Off: at 5 % it sped up the tight week
-# (17.9 s -> 7.0 s) and 300p-4w, but a normal 30-person week no longer proved optimal
-# (benchmarks/RESULTS.md). Kept as a switch for the next round of tuning.
-WARM_UP_SHARE = 0.0
 
 
 class Status(StrEnum):
@@ -154,7 +150,7 @@ class _Stages:
         """Set a solver's parameters: budget, seed, workers, then the user's extras."""
         params = solver.parameters
         params.max_deterministic_time = max(work, 0.01)
-        params.max_time_in_seconds = max(self.wall_limit - self._elapsed(), 0.01)
+        params.max_time_in_seconds = max(self.wall_limit - self.elapsed(), 0.01)
         params.random_seed = self.settings.seed
         params.num_workers = self.settings.workers
         # Full linearisation: proves the shortfall levels of tight weeks in milliseconds where
@@ -215,7 +211,7 @@ class _Stages:
             model.add(objective <= value)
         self.results.append(result)
         if self.progress is not None:
-            self.progress(Progress(name, result.value, result.bound, self._elapsed()))
+            self.progress(Progress(name, result.value, result.bound, self.elapsed()))
         return result
 
     def try_no_shortfalls(self, work: float) -> bool:
@@ -287,9 +283,6 @@ class _Stages:
 
     def elapsed(self) -> float:
         """Wall seconds since the solve started."""
-        return self._elapsed()
-
-    def _elapsed(self) -> float:
         return time.monotonic() - self.started
 
     @property
@@ -301,7 +294,7 @@ class _Stages:
         """Why an unproven solve ended: an interruption, the wall clock, or its work limit."""
         if self.interrupted:
             return "interrupted"
-        if solver.deterministic_time < 0.98 * work and self._elapsed() >= 0.98 * self.wall_limit:
+        if solver.deterministic_time < 0.98 * work and self.elapsed() >= 0.98 * self.wall_limit:
             return "wall clock"
         return "work limit"
 
@@ -423,19 +416,21 @@ def solve(
 
 
 def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
-    """The soft goals: a short neighbourhood warm-up, a full solve, then neighbourhoods if
-    unproven, then a closing full solve.
+    """The soft goals: a full solve, then neighbourhoods if unproven, then a closing full solve.
 
     The closing solve starts from the improved rota and can still prove it optimal
     (the bound usually comes early; finding the matching rota is the slow part).
     """
     built = stages.built
     budget = max(stages.work_left, 0.05)
-    bound_so_far = 0
+
+    first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
+    if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
+        return first
 
     def report(value: int) -> None:
         if stages.progress is not None:
-            stages.progress(Progress("neighbourhoods", value, bound_so_far, stages.elapsed()))
+            stages.progress(Progress("neighbourhoods", value, first.bound, stages.elapsed()))
 
     def stop() -> bool:
         """End the search on the wall clock, or when Ctrl-C stopped a sub-solve."""
@@ -444,32 +439,6 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
     def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
         return run_solver(solver, model, stages.ctrl_c)
 
-    if WARM_UP_SHARE > 0:
-        # The shortfall stages ignore the soft goals; a short neighbourhood search first gives
-        # the full solve a good rota to start from, so it mostly has to prove the bound.
-        built.model.minimize(objective)
-        start = _evaluate(built, stages.solver, stages.settings)
-        warm = improve(
-            built,
-            start,
-            round(start.value(objective)),
-            0,
-            budget * WARM_UP_SHARE,
-            stages.settings.seed,
-            lambda sub: stages.configure(sub, 0.0),
-            solve_with,
-            stop,
-            report,
-        )
-        stages.work_left -= warm.work
-        stages.solver = _evaluate_values(built, warm.values, stages.settings)
-        stages.hint_current_solution()
-        if stages.interrupted:
-            return StageResult(SOFT_STAGE, "feasible", warm.objective, 0, "interrupted")
-    first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
-    bound_so_far = first.bound
-    if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
-        return first
     solver = stages.solver
     assert solver is not None
 

@@ -36,7 +36,7 @@ HARD_RULES: tuple[Rule, ...] = (
 )
 
 # Soft rules: weighed after the shortfalls. `add_fairness` needs
-# ctx.notes["counter_minutes"], known once the seat shortfall is fixed.
+# ctx.counter_minutes, known once the seat shortfall is fixed.
 SOFT_RULES: tuple[Rule, ...] = (
     add_hours_below_share,
     add_fairness,

@@ -27,7 +27,7 @@ class BuiltModel:
 
     def add_soft_rules(self, counter_minutes: int) -> None:
         """Add the soft rules once the counter minutes to share out are known."""
-        self.ctx.notes["counter_minutes"] = counter_minutes
+        self.ctx.counter_minutes = counter_minutes
         for rule in SOFT_RULES:
             for term in rule(self.ctx):
                 if isinstance(term, PenaltyTerm):

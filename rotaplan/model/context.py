@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -52,4 +52,6 @@ class BuildContext:
     model: cp_model.CpModel
     problem: Problem
     vars: Assignments
-    notes: dict[str, object] = field(default_factory=dict)
+    # The counter minutes every rota fills once the seat shortfall is fixed (set before
+    # the soft rules are built; fairness shares them out).
+    counter_minutes: int | None = None

@@ -90,11 +90,13 @@ def fair_parts(problem: Problem, counter_minutes: int) -> dict[str, int]:
 def add_fairness(ctx: BuildContext) -> list[Term]:
     """Counter minutes close to each person's fair part over the period (soft).
 
-    Needs `ctx.notes["counter_minutes"]`: the counter minutes every rota fills
+    Needs `ctx.counter_minutes`: the counter minutes every rota fills
     once the seat shortfall is fixed. Cost: `weights.fairness` x the convex
     deviation in minutes described in the module docstring.
     """
-    counter_minutes = int(ctx.notes["counter_minutes"])  # type: ignore[call-overload]
+    counter_minutes = ctx.counter_minutes
+    if counter_minutes is None:
+        raise ValueError("fairness needs the counter minutes; build it with add_soft_rules")
     weight = ctx.problem.rules.weights.fairness
     terms: list[Term] = []
     for staff, fair in fair_parts(ctx.problem, counter_minutes).items():
