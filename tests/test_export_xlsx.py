@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -142,3 +143,21 @@ def test_holiday_column_is_marked(tmp_path: Path) -> None:
     )
     assert "Christmas Day" in sheet.cell(row=6, column=column).value
     assert sheet.cell(row=find_row(sheet, "+49 Plus"), column=column).value == "holiday"
+
+
+def test_names_that_look_like_numbers_or_links_stay_text(tmp_path: Path) -> None:
+    problem, rota = load(SMALL_OFFICE)
+    lookalikes = ["0049 1234", "1e5", "https://example.invalid/x", "TRUE", "2026-12-24"]
+    people = tuple(
+        dataclasses.replace(person, name=lookalikes[index % len(lookalikes)])
+        for index, person in enumerate(problem.people)
+    )
+    problem = dataclasses.replace(problem, people=people)
+    write_xlsx(problem, rota, tmp_path)
+    book = load_workbook(tmp_path / "rota.xlsx")
+    sheet = book.worksheets[0]
+    for person in people:
+        cell = sheet.cell(row=find_row(sheet, person.name), column=1)
+        assert cell.value == person.name
+        assert cell.data_type == "s"
+        assert cell.hyperlink is None

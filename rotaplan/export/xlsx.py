@@ -4,21 +4,21 @@ Week sheets show a row per person and a column per (day, block); each cell
 says Front, Back, absent, school, off or holiday in words and colour, the
 rows below give the cover of every block and its shortfalls, and a legend
 closes the sheet. Text that looks like a formula is stored as plain text.
+
+Written with XlsxWriter, imported only when a workbook is written. Every text
+goes through `write_string`, never the guessing `write`, so no text from the
+office file can become a formula, a link or a number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from rotaplan.export.grid import (
     CELL_STYLES,
@@ -50,56 +50,131 @@ HEADER_ROW = 5  # day names; the block names are on the row below
 HEADER_FILL = Colours("2F3B4C", "FFFFFF")
 SUBHEADER_FILL = Colours("E4E8EE", "1F2933")
 UNDER_TARGET_COLOURS = KIND_COLOURS[CellKind.ABSENT]  # amber: worth a look, not an error
+GRID_LINE = "#B8C0CC"
+PAPER_A4 = 9
+# Characters an XLSX file cannot hold (XML 1.0 forbids them); dropped from any text.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_CENTRE = "center"
+_LEFT = "left"
 
-_THIN = Side(style="thin", color="B8C0CC")
-_GRID_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+CellValue = str | float | dt.date
 
 
-def _fill(colours: Colours) -> PatternFill:
-    return PatternFill(fill_type="solid", start_color=colours.fill, end_color=colours.fill)
+@dataclass(frozen=True)
+class CellStyle:
+    """How one cell looks; cells of equal style share one format of the workbook."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    ink: str | None = None  # RGB hex without '#'
+    fill: str | None = None
+    align: str | None = None  # horizontal; aligned text is also centred vertically and wrapped
+    border: bool = False
+    number_format: str | None = None
+    quote_prefix: bool = False  # Excel keeps the cell text even when someone edits it
+
+
+class Sheet:
+    """One worksheet of the workbook being written, addressed by 1-based rows and columns."""
+
+    def __init__(self, workbook: Any, title: str, formats: dict[CellStyle, Any]) -> None:
+        self.workbook = workbook
+        self.worksheet = workbook.add_worksheet(title)
+        self._formats = formats
+
+    def format(self, style: CellStyle) -> Any:
+        """The workbook format of `style`, made once per workbook."""
+        found = self._formats.get(style)
+        if found is None:
+            properties: dict[str, Any] = {"bold": style.bold, "italic": style.italic}
+            if style.size is not None:
+                properties["font_size"] = style.size
+            if style.ink is not None:
+                properties["font_color"] = f"#{style.ink}"
+            if style.fill is not None:
+                properties["pattern"] = 1
+                properties["bg_color"] = f"#{style.fill}"
+            if style.align is not None:
+                properties.update(align=style.align, valign="vcenter", text_wrap=True)
+            if style.border:
+                properties.update(border=1, border_color=GRID_LINE)
+            if style.number_format is not None:
+                properties["num_format"] = style.number_format
+            if style.quote_prefix:
+                properties["quote_prefix"] = True
+            found = self._formats[style] = self.workbook.add_format(properties)
+        return found
+
+    def width(self, column: int, width: float) -> None:
+        """Set the width of `column` in characters."""
+        self.worksheet.set_column(column - 1, column - 1, width)
+
+    def merge(
+        self, row: int, column: int, last_row: int, last_column: int, style: CellStyle
+    ) -> None:
+        """Merge a range; its first cell is written afterwards (the rest stay blank)."""
+        self.worksheet.merge_range(
+            row - 1, column - 1, last_row - 1, last_column - 1, "", self.format(style)
+        )
+
+    def print_landscape_a4(self) -> None:
+        """Print across one A4 landscape page wide, as many pages down as needed."""
+        self.worksheet.set_landscape()
+        self.worksheet.set_paper(PAPER_A4)
+        self.worksheet.fit_to_pages(1, 0)
 
 
 def put(
-    sheet: Worksheet,
+    sheet: Sheet,
     row: int,
     column: int,
-    value: Any,
+    value: CellValue,
     *,
     bold: bool = False,
     italic: bool = False,
     size: float | None = None,
     colours: Colours | None = None,
-    align: Alignment | None = None,
+    fill: Colours | None = None,
+    align: str | None = None,
     border: bool = False,
     number_format: str | None = None,
-) -> Cell:
-    """Write one cell; text is always stored as text, never as a formula."""
-    cell: Cell = sheet.cell(row=row, column=column)
+    merge_to: tuple[int, int] | None = None,
+) -> None:
+    """Write one cell; text is always stored as text, never as a formula.
+
+    `colours` gives ink and fill (white is left unfilled), `fill` a fill alone;
+    `merge_to` is the (row, column) of the last cell of a merged range this cell opens.
+    """
+    quote = False
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        # openpyxl would store "=..." as a formula: force a plain string, and mark the
-        # cell so that Excel keeps it text even when someone edits it
-        cell.data_type = "s"
-        if looks_like_formula(value):
-            cell.quotePrefix = True
+        value = ILLEGAL_CHARACTERS.sub("", value)
+        quote = looks_like_formula(value)
+    if fill is None and colours is not None and colours.fill != "FFFFFF":
+        fill = colours
+    style = CellStyle(
+        bold=bold,
+        italic=italic,
+        size=size,
+        ink=colours.ink if colours is not None else None,
+        fill=fill.fill if fill is not None else None,
+        align=align,
+        border=border,
+        number_format=number_format,
+        quote_prefix=quote,
+    )
+    if merge_to is not None:
+        sheet.merge(row, column, *merge_to, style)
+    cell_format = sheet.format(style)
+    target = sheet.worksheet
+    if value == "":
+        target.write_blank(row - 1, column - 1, None, cell_format)
+    elif isinstance(value, str):
+        target.write_string(row - 1, column - 1, value, cell_format)
+    elif isinstance(value, dt.date):
+        target.write_datetime(row - 1, column - 1, value, cell_format)
     else:
-        cell.value = value
-    if bold or italic or size or colours:
-        cell.font = Font(
-            bold=bold, italic=italic, size=size, color=colours.ink if colours else None
-        )
-    if colours is not None and colours.fill != "FFFFFF":
-        cell.fill = _fill(colours)
-    if align is not None:
-        cell.alignment = align
-    if border:
-        cell.border = _GRID_BORDER
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
+        target.write_number(row - 1, column - 1, value, cell_format)
 
 
 def _sheet_title(grid: WeekGrid) -> str:
@@ -114,7 +189,7 @@ def _coverage_lines(cover: Coverage) -> list[str]:
     return lines
 
 
-def _write_cover_rows(sheet: Worksheet, grid: WeekGrid, row: int) -> int:
+def _write_cover_rows(sheet: Sheet, grid: WeekGrid, row: int) -> int:
     """Cover rows under a week's grid; returns the row after them.
 
     Counter and back-office cover, a skills row for each area that needs
@@ -129,9 +204,15 @@ def _write_cover_rows(sheet: Worksheet, grid: WeekGrid, row: int) -> int:
         titles.append("Back-office skills (have/need)")
     titles.append("Shortfall")
     for offset, title in enumerate(titles):
-        put(sheet, row + offset, 1, title, bold=True, align=_LEFT, border=True)
-        sheet.merge_cells(
-            start_row=row + offset, end_row=row + offset, start_column=1, end_column=2
+        put(
+            sheet,
+            row + offset,
+            1,
+            title,
+            bold=True,
+            align=_LEFT,
+            border=True,
+            merge_to=(row + offset, 2),
         )
     for index, column in enumerate(grid.columns):
         sheet_column = FIRST_GRID_COLUMN + index
@@ -178,7 +259,7 @@ def _write_cover_rows(sheet: Worksheet, grid: WeekGrid, row: int) -> int:
     return row + len(titles)
 
 
-def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekGrid) -> None:
+def write_week_sheet(sheet: Sheet, problem: Problem, rota: Rota, grid: WeekGrid) -> None:
     """Lay out one week: title, grid of people by blocks, cover rows, shortfalls, legend."""
     put(sheet, 1, 1, problem.office_name, bold=True, size=14)
     put(sheet, 2, 1, grid.title, bold=True, size=12)
@@ -200,9 +281,16 @@ def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekG
     hours_column = last_grid_column + 1
     header = HEADER_ROW
     for number, title in ((1, "Name"), (2, "Id")):
-        put(sheet, header, number, title, bold=True, colours=HEADER_FILL, align=_LEFT, border=True)
-        sheet.merge_cells(
-            start_row=header, end_row=header + 1, start_column=number, end_column=number
+        put(
+            sheet,
+            header,
+            number,
+            title,
+            bold=True,
+            colours=HEADER_FILL,
+            align=_LEFT,
+            border=True,
+            merge_to=(header + 1, number),
         )
 
     day_start = FIRST_GRID_COLUMN
@@ -237,28 +325,27 @@ def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekG
                 colours=HEADER_FILL,
                 align=_CENTRE,
                 border=True,
+                merge_to=(header, sheet_column) if sheet_column > day_start else None,
             )
-            if sheet_column > day_start:
-                sheet.merge_cells(
-                    start_row=header,
-                    end_row=header,
-                    start_column=day_start,
-                    end_column=sheet_column,
-                )
             day_start = sheet_column + 1
-        sheet.column_dimensions[get_column_letter(sheet_column)].width = 10
+        sheet.width(sheet_column, 10)
 
     extra_titles = ("Hours", "Share (h)", "Counter blocks")
     for offset, title in enumerate(extra_titles):
         number = hours_column + offset
         put(
-            sheet, header, number, title, bold=True, colours=HEADER_FILL, align=_CENTRE, border=True
+            sheet,
+            header,
+            number,
+            title,
+            bold=True,
+            colours=HEADER_FILL,
+            align=_CENTRE,
+            border=True,
+            merge_to=(header + 1, number),
         )
-        sheet.merge_cells(
-            start_row=header, end_row=header + 1, start_column=number, end_column=number
-        )
-        sheet.column_dimensions[get_column_letter(number)].width = 10
-    sheet.row_dimensions[header + 1].height = 30
+        sheet.width(number, 10)
+    sheet.worksheet.set_row(header, 30)  # 0-based: the row of block names under the day names
 
     row = header + 2
     for line in grid.rows:
@@ -340,18 +427,15 @@ def write_week_sheet(sheet: Worksheet, problem: Problem, rota: Rota, grid: WeekG
         put(sheet, row, 3, meaning)
         row += 1
 
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 12
-    sheet.freeze_panes = sheet.cell(row=header + 2, column=FIRST_GRID_COLUMN)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header}:{header + 1}"
+    sheet.width(1, 34)
+    sheet.width(2, 12)
+    # 0-based: names, ids and both header rows stay in view; the header rows repeat in print
+    sheet.worksheet.freeze_panes(header + 1, FIRST_GRID_COLUMN - 1)
+    sheet.worksheet.repeat_rows(header - 1, header)
+    sheet.print_landscape_a4()
 
 
-def write_coverage_sheet(sheet: Worksheet, problem: Problem, grids: Sequence[WeekGrid]) -> None:
+def write_coverage_sheet(sheet: Sheet, problem: Problem, grids: Sequence[WeekGrid]) -> None:
     """Cover of every block (filled against needed, skill gaps) and everyone's hours per week."""
     put(sheet, 1, 1, "Coverage per block", bold=True, size=13)
     titles = (
@@ -382,7 +466,7 @@ def write_coverage_sheet(sheet: Worksheet, problem: Problem, grids: Sequence[Wee
                 for where, items in (("counter", cover.front_skills), ("back", cover.back_skills))
                 for item in items
             ]
-            values: tuple[Any, ...] = (
+            values: tuple[CellValue, ...] = (
                 grid.week + 1,
                 column.date,
                 WEEKDAY_NAMES[column.date.weekday()],
@@ -432,7 +516,7 @@ def write_coverage_sheet(sheet: Worksheet, problem: Problem, grids: Sequence[Wee
             hours = round(line.minutes / 60, 2)
             share = round(line.share / 60, 2)
             target = round((1 - tolerance) * share, 2)
-            values = (
+            person_values: tuple[CellValue, ...] = (
                 grid.week + 1,
                 line.person.id,
                 line.person.name,
@@ -443,49 +527,50 @@ def write_coverage_sheet(sheet: Worksheet, problem: Problem, grids: Sequence[Wee
                 line.front_blocks,
                 line.back_blocks,
             )
-            for index, value in enumerate(values, start=1):
+            for index, value in enumerate(person_values, start=1):
                 put(
                     sheet,
                     row,
                     index,
                     value,
                     border=True,
+                    fill=UNDER_TARGET_COLOURS if index == 4 and hours < target else None,
                     number_format="0.0#" if isinstance(value, float) else None,
                 )
-            if hours < target:
-                sheet.cell(row=row, column=4).fill = _fill(UNDER_TARGET_COLOURS)
             row += 1
 
     widths = (7, 12, 7, 10, 8, 8, 10, 10, 10, 10, 10, 30, 44)
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.width(index, width)
+    sheet.worksheet.freeze_panes(2, 0)  # 0-based: the title and column titles stay in view
+    sheet.print_landscape_a4()
 
 
-def rota_workbook(problem: Problem, rota: Rota) -> Workbook:
+def rota_xlsx(problem: Problem, rota: Rota) -> bytes:
     """The whole workbook: one grid sheet per week, then "Coverage and hours"."""
+    import xlsxwriter  # only here: most commands never write a workbook
+
     grids = build_grids(problem, rota)
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
+    buffer = io.BytesIO()
+    options = {
+        "in_memory": True,
+        # Only used by `write`, which this module never calls; off all the same.
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    workbook = xlsxwriter.Workbook(buffer, options)
+    formats: dict[CellStyle, Any] = {}
     for grid in grids:
-        write_week_sheet(workbook.create_sheet(_sheet_title(grid)), problem, rota, grid)
-    write_coverage_sheet(workbook.create_sheet(COVERAGE_SHEET), problem, grids)
-    workbook.properties.title = f"Rota: {problem.office_name}"
-    workbook.properties.creator = "rotaplan"
-    return workbook
+        write_week_sheet(Sheet(workbook, _sheet_title(grid), formats), problem, rota, grid)
+    write_coverage_sheet(Sheet(workbook, COVERAGE_SHEET, formats), problem, grids)
+    workbook.set_properties({"title": f"Rota: {problem.office_name}", "author": "rotaplan"})
+    workbook.close()
+    return buffer.getvalue()
 
 
 def write_xlsx(problem: Problem, rota: Rota, folder: Path) -> list[Path]:
     """Write `folder/rota.xlsx`."""
-    buffer = io.BytesIO()
-    rota_workbook(problem, rota).save(buffer)
     path = folder / ROTA_XLSX
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, rota_xlsx(problem, rota))
     return [path]
