@@ -1,9 +1,39 @@
-"""rotaplan: weekly front-office / back-office staff rotas with constraint optimisation."""
+"""rotaplan: weekly front-office / back-office staff rotas with constraint optimisation.
 
-from rotaplan.config import Office, load_office
-from rotaplan.errors import InputError, Mistake, NoRotaError, RotaplanError
-from rotaplan.problem import Problem, load_problem, resolve
-from rotaplan.rota import Assignment, Penalty, Rota, Shortfall, read_rota, rota_to_json
+The public names below are loaded on first use, so that a command imports only
+what it needs: `rotaplan schema` never reads YAML, `rotaplan check` never loads
+the solver.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rotaplan.config import Office, load_office
+    from rotaplan.errors import InputError, Mistake, NoRotaError, RotaplanError
+    from rotaplan.problem import Problem, load_problem, resolve
+    from rotaplan.rota import Assignment, Penalty, Rota, Shortfall, read_rota, rota_to_json
+
+# Each public name and the module it lives in.
+_HOMES: dict[str, str] = {
+    "Assignment": "rotaplan.rota",
+    "InputError": "rotaplan.errors",
+    "Mistake": "rotaplan.errors",
+    "NoRotaError": "rotaplan.errors",
+    "Office": "rotaplan.config",
+    "Penalty": "rotaplan.rota",
+    "Problem": "rotaplan.problem",
+    "Rota": "rotaplan.rota",
+    "RotaplanError": "rotaplan.errors",
+    "Shortfall": "rotaplan.rota",
+    "load_office": "rotaplan.config",
+    "load_problem": "rotaplan.problem",
+    "read_rota": "rotaplan.rota",
+    "resolve": "rotaplan.problem",
+    "rota_to_json": "rotaplan.rota",
+}
 
 __all__ = [
     "Assignment",
@@ -24,3 +54,17 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module the first time it is asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'rotaplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,20 +16,20 @@ the mistake is.
     parts.py       what the cross-checks can rely on, valid file or not
     references.py  the cross-checks (`cross_check`)
     holidays.py    `holiday_calendar`
+
+Only the schema is imported with this package: reading a file (YAML, error
+messages, cross-checks, the holiday calendar) is imported by `load_office`
+when a file is read, so that `rotaplan schema` stays quick.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from rotaplan.config.holidays import holiday_calendar
-from rotaplan.config.messages import _EXAMPLE_FILE, _place, _schema_mistakes, _shown
-from rotaplan.config.parts import _parts_from_raw, _parts_of
-from rotaplan.config.references import Found, _cross_check, cross_check
 from rotaplan.config.schema import (
     WEEKDAYS,
     BackDemand,
@@ -52,7 +52,17 @@ from rotaplan.config.schema import (
     office_json_schema,
 )
 from rotaplan.errors import InputError, Mistake
-from rotaplan.yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from rotaplan.config.holidays import holiday_calendar
+    from rotaplan.config.references import Found, cross_check
+
+# Public names of the modules that reading a file needs, loaded on first use.
+_LATER: dict[str, str] = {
+    "Found": "rotaplan.config.references",
+    "cross_check": "rotaplan.config.references",
+    "holiday_calendar": "rotaplan.config.holidays",
+}
 
 __all__ = [
     "WEEKDAYS",
@@ -81,8 +91,25 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """Load `cross_check`, `Found` or `holiday_calendar` the first time one is asked for."""
+    home = _LATER.get(name)
+    if home is None:
+        raise AttributeError(f"module 'rotaplan.config' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
 def load_office(path: Path | str) -> Office:
     """Read, validate and cross-check an office file; raise InputError listing every mistake."""
+    from pydantic import ValidationError
+
+    from rotaplan.config.messages import _EXAMPLE_FILE, _place, _schema_mistakes, _shown
+    from rotaplan.config.parts import _parts_from_raw, _parts_of
+    from rotaplan.config.references import _cross_check
+    from rotaplan.yamlfile import read_yaml
+
     path = Path(path)
     doc = read_yaml(path, keep_going=True)
     file = str(path)

@@ -14,9 +14,8 @@ import datetime as dt
 import json
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, Timezone
 
 from rotaplan.export.grid import (
     DASH,
@@ -31,6 +30,10 @@ from rotaplan.export.grid import (
 from rotaplan.files import write_atomic
 from rotaplan.problem import Problem
 from rotaplan.rota import Rota
+
+if TYPE_CHECKING:
+    # Imported where calendars are made, so that only writing them loads icalendar.
+    from icalendar import Calendar, Timezone
 
 PRODID = "-//rotaplan//Staff rota//EN"
 # Fixed namespace so that the same (office, staff, date, block) always gives the same UID.
@@ -53,6 +56,8 @@ def calendar_uid(office: str, staff: str) -> str:
 
 def office_timezone(problem: Problem, first: dt.date, last: dt.date) -> Timezone:
     """The VTIMEZONE of the office's zone, valid from the year of `first` past `last`."""
+    from icalendar import Timezone
+
     return Timezone.from_tzinfo(
         ZoneInfo(problem.timezone),
         tzid=problem.timezone,
@@ -73,6 +78,8 @@ def staff_calendar(
 
     `stamp` is the DTSTAMP of every event (the moment of publication, UTC).
     """
+    from icalendar import Calendar, Event
+
     person = problem.person(staff)
     mentor = problem.person(person.mentor) if person.trainee and person.mentor else None
     slots = slot_index(problem)
