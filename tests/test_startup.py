@@ -11,9 +11,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from test_export_common import SMALL_OFFICE, hand_rota
+import pytest
+from test_export_common import NAMES, SMALL_OFFICE, hand_rota
 
+import rotaplan.config.holidays
 from rotaplan.problem import load_problem
 from rotaplan.rota import rota_to_json
 
@@ -113,3 +116,20 @@ def test_export_libraries_load_only_when_files_are_written(tmp_path: Path) -> No
         f"write_exports(*load(TINY), Path({str(tmp_path)!r}))\n"
     )
     assert {"xlsxwriter", "icalendar"} <= modules_after
+
+
+def test_holiday_calendar_is_computed_once_per_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import holidays
+
+    calls: list[str] = []
+    original = holidays.country_holidays
+
+    def counted(country: str, **options: Any) -> Any:
+        calls.append(country)
+        return original(country, **options)
+
+    monkeypatch.setattr(holidays, "country_holidays", counted)
+    rotaplan.config.holidays._calendar.cache_clear()
+    problem = load_problem(NAMES)  # checks the region, then reads its holidays
+    assert calls == ["DE"]
+    assert "Christmas Day" in problem.holidays.values()
