@@ -62,6 +62,7 @@ def improve(
     solve_with: Callable[[cp_model.CpSolver, cp_model.CpModel], Any],
     stop: Callable[[], bool],
     report: Callable[[int], None] | None = None,
+    patience: float | None = None,
 ) -> Improvement:
     """Re-optimise neighbourhoods of the rota in `values` (objective `value`) for up to `work`
     deterministic seconds, or until the objective meets the proven `bound`.
@@ -69,7 +70,8 @@ def improve(
     The model's objective must be set; `configure` sets each
     sub-solver's parameters (seed, workers, extra parameters) before its limit;
     `solve_with(solver, model)` runs a sub-solve; `stop()` is asked before and after
-    each step whether to end the search (wall clock past its limit, or Ctrl-C).
+    each step whether to end the search (wall clock past its limit, or Ctrl-C). With
+    `patience`, the search also ends once that much work went by without a better rota.
     """
     model = built.model
     problem = built.ctx.problem
@@ -89,9 +91,11 @@ def improve(
     costly = _costliest(built, start)
     share = START_SHARE
     overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
-    used = 0.0
+    used = last_better = 0.0
     steps = improved = 0
     while used < work - 0.01 and people and best_objective > bound and not stop():
+        if patience is not None and used - last_better > patience:
+            break
         steps += 1
         free: set[int] = set()
         size = min(len(people), max(MIN_PEOPLE, round(share * len(people))))
@@ -140,6 +144,7 @@ def improve(
                 best_objective = found
                 costly = _costliest(built, solver)
                 improved += 1
+                last_better = used
                 if report is not None:
                     report(found)
         if interrupted:

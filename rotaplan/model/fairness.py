@@ -21,8 +21,11 @@ from collections.abc import Callable
 from fractions import Fraction
 from math import floor
 
+from ortools.sat.python import cp_model
+
 from rotaplan.model.context import BuildContext, Expr, PenaltyTerm, Term, ValueOf
 from rotaplan.model.helpers import absolute, minutes_of
+from rotaplan.model.reach import reachable
 from rotaplan.problem import Person, Problem
 
 FAIRNESS_STEP_MINUTES = 60
@@ -118,8 +121,69 @@ def add_fairness(ctx: BuildContext) -> list[Term]:
         if not steps:  # this person can never leave the free band
             continue
         amount = sum(steps[1:], start=steps[0])
+        _add_reach_cuts(ctx, staff, front, amount, fair)
         terms.append(PenaltyTerm("fairness", staff, None, weight, amount, _describe(front, fair)))
     return terms
+
+
+def fairness_cost(front: int, fair: int) -> int:
+    """The fairness amount (before the weight) of `front` counter minutes against `fair`."""
+    distance = abs(front - fair)
+    cost = 0
+    for step in range(FAIRNESS_STEPS):
+        threshold = FAIRNESS_TOLERANCE_MINUTES + step * FAIRNESS_STEP_MINUTES
+        cost += max(0, distance - threshold)
+    return cost
+
+
+def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fair: int) -> None:
+    """Tell the solver which counter totals the person can reach at all, and what the cost
+    is at least there: the lower convex hull of (reachable total, its cost) as cuts.
+
+    Redundant in every rota, but the linear relaxation alone lets a part-timer who can
+    only take four-hour blocks sit 5.3 hours at no cost; with the cuts it proves
+    the true cost without search.
+    """
+    problem = ctx.problem
+    day_cap = floor(problem.rules.max_hours_per_day * 60)
+    person = problem.person(staff)
+    totals = {0}
+    for week in range(problem.weeks):
+        slots = [
+            slot
+            for slot, area, _var in ctx.vars.of_person(staff)
+            if area == "front" and slot.week == week
+        ]
+        week_totals = reachable(
+            slots,
+            day_cap=day_cap,
+            per_day_blocks=problem.rules.max_front_blocks_per_day,
+            most_blocks=person.max_front_blocks,
+            most_minutes=problem.shares[(staff, week)],
+        )
+        totals = {before + more for before in totals for more in week_totals}
+    values = sorted(totals)
+    ctx.model.add_linear_expression_in_domain(front, cp_model.Domain.from_values(values))
+    points = [(value, fairness_cost(value, fair)) for value in values]
+    for (x1, y1), (x2, y2) in zip(hull := _lower_hull(points), hull[1:], strict=False):
+        # amount >= y1 + (y2 - y1) / (x2 - x1) * (front - x1), scaled to integers
+        ctx.model.add((x2 - x1) * amount >= (x2 - x1) * y1 + (y2 - y1) * (front - x1))
+    ctx.model.add(amount >= min(y for _x, y in points))
+
+
+def _lower_hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lower convex hull of points sorted by x (Andrew's monotone chain)."""
+    hull: list[tuple[int, int]] = []
+    for point in points:
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            # drop the middle point if it lies on or above the line from hull[-2] to point
+            if (x2 - x1) * (point[1] - y1) - (y2 - y1) * (point[0] - x1) <= 0:
+                hull.pop()
+            else:
+                break
+        hull.append(point)
+    return hull
 
 
 def _describe(front: Expr, fair: int) -> Callable[[ValueOf], str]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
-from math import ceil
+from math import ceil, floor
+
+from ortools.sat.python import cp_model
 
 from rotaplan.model.context import BuildContext, Expr, PenaltyTerm, Term, ValueOf
 from rotaplan.model.helpers import amount_below, minutes_of
+from rotaplan.model.reach import reachable
 from rotaplan.model.variables import Var
+from rotaplan.problem import Slot
 
 
 def hours_target(share: int, tolerance: float) -> int:
@@ -23,17 +27,24 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
     Cost: `weights.hours` per minute below that target, per person and week.
     """
     rules = ctx.problem.rules
+    day_cap = floor(rules.max_hours_per_day * 60)
     terms: list[Term] = []
     for person in ctx.problem.people:
-        by_week: dict[int, list[tuple[int, Var]]] = defaultdict(list)
+        by_week: dict[int, list[tuple[Slot, Var]]] = defaultdict(list)
         for slot, _area, var in ctx.vars.of_person(person.id):
-            by_week[slot.week].append((slot.minutes, var))
+            by_week[slot.week].append((slot, var))
         for week in range(ctx.problem.weeks):
             share = ctx.problem.shares[(person.id, week)]
             target = hours_target(share, rules.hours_tolerance)
             if target == 0:
                 continue
-            worked = minutes_of(by_week.get(week, []))
+            worked = minutes_of([(slot.minutes, var) for slot, var in by_week.get(week, [])])
+            reach = reachable(
+                {slot.key: slot for slot, _var in by_week.get(week, [])}.values(),
+                day_cap=day_cap,
+                most_minutes=share,
+            )
+            ctx.model.add_linear_expression_in_domain(worked, cp_model.Domain.from_values(reach))
             below = amount_below(
                 ctx.model, target, worked, target, f"hours_below_share[{person.id},{week}]"
             )

@@ -1,0 +1,173 @@
+"""Reachable minute totals, the fairness cuts built on them, and the filled start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import product
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rotaplan.check import check
+from rotaplan.model.build import build
+from rotaplan.model.fairness import _lower_hull, fairness_cost
+from rotaplan.model.reach import reachable
+from rotaplan.model.start import filled
+from rotaplan.problem import Slot
+from rotaplan.rota import Assignment, Rota
+from tests.factories import office, person, problem_of
+
+MONDAY = dt.date(2026, 11, 30)
+
+
+def slots_of(days: list[list[int]]) -> list[Slot]:
+    """Slots with the given block minutes, one list per day."""
+    result = []
+    for day, blocks in enumerate(days):
+        date = MONDAY + dt.timedelta(days=day)
+        for index, minutes in enumerate(blocks):
+            start = dt.datetime.combine(date, dt.time(8)) + dt.timedelta(hours=5 * index)
+            end = start + dt.timedelta(minutes=minutes)
+            result.append(Slot(date, f"b{index}", start, end, minutes, 0))
+    return result
+
+
+def brute_force(
+    slots: list[Slot], day_cap: int, per_day: int | None, most_blocks: int | None, most: int | None
+) -> list[int]:
+    totals = set()
+    for picks in product((0, 1), repeat=len(slots)):
+        chosen = [slot for slot, pick in zip(slots, picks, strict=True) if pick]
+        per_date: dict[dt.date, list[int]] = {}
+        for slot in chosen:
+            per_date.setdefault(slot.date, []).append(slot.minutes)
+        if any(sum(day) > day_cap for day in per_date.values()):
+            continue
+        if per_day is not None and any(len(day) > per_day for day in per_date.values()):
+            continue
+        if most_blocks is not None and len(chosen) > most_blocks:
+            continue
+        total = sum(slot.minutes for slot in chosen)
+        if most is not None and total > most:
+            continue
+        totals.add(total)
+    return sorted(totals)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(
+        st.lists(st.sampled_from([120, 180, 240, 270]), min_size=0, max_size=3),
+        min_size=1,
+        max_size=4,
+    ),
+    day_cap=st.sampled_from([240, 420, 540]),
+    per_day=st.sampled_from([None, 1, 2]),
+    most_blocks=st.sampled_from([None, 1, 3]),
+    most=st.sampled_from([None, 600, 1200]),
+)
+def test_reachable_matches_brute_force(
+    days: list[list[int]],
+    day_cap: int,
+    per_day: int | None,
+    most_blocks: int | None,
+    most: int | None,
+) -> None:
+    slots = slots_of(days)
+    found = reachable(
+        slots,
+        day_cap=day_cap,
+        per_day_blocks=per_day,
+        most_blocks=most_blocks,
+        most_minutes=most,
+    )
+    assert found == brute_force(slots, day_cap, per_day, most_blocks, most)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 3000), min_size=1, max_size=25, unique=True),
+    fair=st.integers(0, 3000),
+)
+def test_fairness_cuts_never_cut_off_a_reachable_total(values: list[int], fair: int) -> None:
+    points = [(value, fairness_cost(value, fair)) for value in sorted(values)]
+    hull = _lower_hull(points)
+    assert hull[0] == points[0] and hull[-1] == points[-1]
+    for (x1, y1), (x2, y2) in zip(hull, hull[1:], strict=False):
+        for x, y in points:
+            # every reachable total's true cost is on or above every cut
+            assert (x2 - x1) * y >= (x2 - x1) * y1 + (y2 - y1) * (x - x1)
+
+
+def test_fairness_cost_steps() -> None:
+    assert fairness_cost(600, 600) == 0
+    assert fairness_cost(660, 600) == 0  # the free hour
+    assert fairness_cost(661, 600) == 1
+    assert fairness_cost(600 - 180, 600) == 60 * 1 + 60 * 2  # 2nd hour costs 1, 3rd costs 2
+
+
+def test_filled_start_keeps_every_rule_and_only_adds_back_office_blocks() -> None:
+    data = office(
+        front={
+            "seats": 0,
+            "overrides": [
+                {"days": ["mon", "tue", "wed", "thu", "fri"], "blocks": ["am"], "seats": 1}
+            ],
+        },
+        back={"min": 1},
+        rules={"max_hours_per_day": 7},
+        staff=[person("anna"), person("ben", hours=20), person("cem", days=["mon", "tue"])],
+    )
+    problem = problem_of(data)
+    built = build(problem)
+    variables = built.ctx.vars
+    # Start: Anna at the counter every am, nobody else works.
+    start = {var.index: 0 for var in variables.all()}
+    for slot in problem.slots:
+        if slot.block == "am":
+            start[variables.works("anna", slot.key, "front").index] = 1  # type: ignore[union-attr]
+    more = filled(variables, start)
+    assert all(more[index] >= value for index, value in start.items())
+    added = {index for index, value in more.items() if value and not start[index]}
+    back = {var.index for slot in problem.slots for _p, var in variables.in_slot(slot.key, "back")}
+    assert added and added <= back
+    rota = _rota_of(problem, built, more)
+    result = check(problem, rota)
+    assert result.ok(), result
+    worked = {staff: 0 for staff in ("anna", "ben", "cem")}
+    for item in rota.assignments:
+        worked[item.staff] += 4 * 60 if item.block == "am" else 3 * 60
+    # Anna: 7 h a day cap, 35 h open: all 35 h. Ben: 20 h share. Cem: two days, 14 h.
+    assert worked == {"anna": 35 * 60, "ben": 20 * 60, "cem": 14 * 60}
+
+
+def _rota_of(problem, built, values) -> Rota:  # type: ignore[no-untyped-def]
+    items = []
+    for slot in problem.slots:
+        for area in ("front", "back"):
+            for person_, var in built.ctx.vars.in_slot(slot.key, area):
+                if values[var.index]:
+                    items.append(
+                        Assignment(
+                            person_.id,
+                            slot.date,
+                            slot.block,
+                            area,
+                            slot.start.isoformat(),
+                            slot.end.isoformat(),
+                        )
+                    )
+    return Rota(
+        office=problem.office_name,
+        start=problem.start,
+        end=problem.end,
+        status="feasible",
+        objective=None,
+        bound=None,
+        assignments=tuple(items),
+        shortfalls=(),
+        penalties=(),
+        fingerprint=problem.fingerprint,
+        settings={},
+        stages=(),
+    )
