@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import pairwise
 from math import floor
 
 from ortools.sat.python import cp_model
@@ -165,7 +166,7 @@ def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fa
     values = sorted(totals)
     ctx.model.add_linear_expression_in_domain(front, cp_model.Domain.from_values(values))
     points = [(value, fairness_cost(value, fair)) for value in values]
-    for (x1, y1), (x2, y2) in zip(hull := _lower_hull(points), hull[1:], strict=False):
+    for (x1, y1), (x2, y2) in pairwise(_lower_hull(points)):
         # amount >= y1 + (y2 - y1) / (x2 - x1) * (front - x1), scaled to integers
         ctx.model.add((x2 - x1) * amount >= (x2 - x1) * y1 + (y2 - y1) * (front - x1))
     ctx.model.add(amount >= min(y for _x, y in points))

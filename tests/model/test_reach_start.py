@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import product
+from itertools import pairwise, product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,7 +93,7 @@ def test_fairness_cuts_never_cut_off_a_reachable_total(values: list[int], fair: 
     points = [(value, fairness_cost(value, fair)) for value in sorted(values)]
     hull = _lower_hull(points)
     assert hull[0] == points[0] and hull[-1] == points[-1]
-    for (x1, y1), (x2, y2) in zip(hull, hull[1:], strict=False):
+    for (x1, y1), (x2, y2) in pairwise(hull):
         for x, y in points:
             # every reachable total's true cost is on or above every cut
             assert (x2 - x1) * y >= (x2 - x1) * y1 + (y2 - y1) * (x - x1)
