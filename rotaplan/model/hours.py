@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
-from math import ceil, floor
-
-from ortools.sat.python import cp_model
+from math import ceil
 
 from rotaplan.model.context import BuildContext, Expr, PenaltyTerm, Term, ValueOf
 from rotaplan.model.helpers import amount_below, minutes_of
-from rotaplan.model.reach import reachable
 from rotaplan.model.variables import Var
 from rotaplan.problem import Slot
 
@@ -27,7 +24,6 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
     Cost: `weights.hours` per minute below that target, per person and week.
     """
     rules = ctx.problem.rules
-    day_cap = floor(rules.max_hours_per_day * 60)
     terms: list[Term] = []
     for person in ctx.problem.people:
         by_week: dict[int, list[tuple[Slot, Var]]] = defaultdict(list)
@@ -39,12 +35,6 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
             if target == 0:
                 continue
             worked = minutes_of([(slot.minutes, var) for slot, var in by_week.get(week, [])])
-            reach = reachable(
-                {slot.key: slot for slot, _var in by_week.get(week, [])}.values(),
-                day_cap=day_cap,
-                most_minutes=share,
-            )
-            ctx.model.add_linear_expression_in_domain(worked, cp_model.Domain.from_values(reach))
             below = amount_below(
                 ctx.model, target, worked, target, f"hours_below_share[{person.id},{week}]"
             )

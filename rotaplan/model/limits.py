@@ -7,6 +7,7 @@ from math import floor
 
 from rotaplan.model.context import BuildContext, Term
 from rotaplan.model.helpers import count_of, minutes_of
+from rotaplan.model.reach import reachable
 from rotaplan.model.variables import Var
 from rotaplan.problem import Slot
 
@@ -54,15 +55,30 @@ def add_max_hours_per_day(ctx: BuildContext) -> list[Term]:
 
 
 def add_max_hours_share(ctx: BuildContext) -> list[Term]:
-    """A person's hours in a week never exceed their share for that week."""
+    """A person's hours in a week never exceed their share for that week.
+
+    Stated tightly: at most the largest total of whole blocks that fits the share and the
+    daily cap (rotaplan/model/reach.py). The plain `<= share` lets the linear relaxation
+    fill a 19.5-hour share with fractions of blocks; the tight limit says at once that
+    4- and 3-hour blocks give 19 hours at most, which proves the back-office gaps of a
+    tight week at the root instead of after seconds of search (benchmarks/RESULTS.md).
+    (The exact set of totals as a domain was tried too: its holes slowed the search.)
+    """
+    day_cap = floor(ctx.problem.rules.max_hours_per_day * 60)
     for person in ctx.problem.people:
         by_week: dict[int, list[tuple[Slot, Var]]] = defaultdict(list)
         for slot, _area, var in ctx.vars.of_person(person.id):
             by_week[slot.week].append((slot, var))
         for week, pairs in by_week.items():
             share = ctx.problem.shares[(person.id, week)]
-            if _most_minutes(pairs) > share:
-                ctx.model.add(minutes_of([(slot.minutes, var) for slot, var in pairs]) <= share)
+            totals = reachable(
+                {slot.key: slot for slot, _var in pairs}.values(),
+                day_cap=day_cap,
+                most_minutes=share,
+            )
+            if _most_minutes(pairs) > max(totals):
+                worked = minutes_of([(slot.minutes, var) for slot, var in pairs])
+                ctx.model.add(worked <= max(totals))
     return []
 
 
