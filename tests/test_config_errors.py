@@ -643,3 +643,19 @@ def test_cli_bad_input_exit_2_one_line_per_mistake(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == [str(mistake) for mistake in mistakes_of(path)]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ['"Sabine\\nWeber"', '"Sabine\\tWeber"', '"Sabine\\rWeber"'])
+def test_a_name_must_be_on_one_line(tmp_path: Path, name: str) -> None:
+    """A line break in a name would break calendar entries and CSV rows: refused up front."""
+    path = edited_small_office(
+        tmp_path, ("{id: klein, name: Kai Klein,", f"{{id: klein, name: {name},")
+    )
+    assert_says(
+        only_mistake(path),
+        path,
+        46,
+        "staff[6] (klein).name",
+        "name contains a line break or another control character",
+        "write the name on one line",
+    )

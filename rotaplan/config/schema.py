@@ -115,6 +115,17 @@ def _refuse_device_name(value: str) -> str:
     return value
 
 
+def _one_line(value: str) -> str:
+    """Refuse a name with a line break or another control character: names go into
+    calendar entries, CSV rows and the printed page, one line each."""
+    if any(char < " " or char == "\x7f" for char in value):
+        raise _refuse(
+            "name contains a line break or another control character",
+            'write the name on one line, e.g. name: "Sabine Weber"',
+        )
+    return value
+
+
 Clock = Annotated[
     dt.time,
     BeforeValidator(_parse_time),
@@ -230,7 +241,9 @@ class StaffSpec(_Strict):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
         description="Unique, stable id used in file names: letters, digits, - and _.",
     )
-    name: str = Field(min_length=1, description="Full name shown on the rota.")
+    name: Annotated[str, AfterValidator(_one_line)] = Field(
+        min_length=1, description="Full name shown on the rota, on one line."
+    )
     hours: float = Field(gt=0, le=60, description="Contract hours per week.")
     skills: list[str] = Field(default_factory=list, description="Skills from the office's list.")
     days: list[Weekday] | None = Field(
