@@ -24,11 +24,10 @@ when a file is read, so that `rotaplan schema` stays quick.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rotaplan.config.schema import (
     WEEKDAYS,
@@ -52,6 +51,7 @@ from rotaplan.config.schema import (
     office_json_schema,
 )
 from rotaplan.errors import InputError, Mistake
+from rotaplan.lazy import lazy_names
 
 if TYPE_CHECKING:
     from rotaplan.config.holidays import holiday_calendar
@@ -91,14 +91,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Load `cross_check`, `Found` or `holiday_calendar` the first time one is asked for."""
-    home = _LATER.get(name)
-    if home is None:
-        raise AttributeError(f"module 'rotaplan.config' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+__getattr__ = lazy_names(__name__, _LATER, globals())
 
 
 def load_office(path: Path | str) -> Office:
