@@ -267,9 +267,8 @@ class _Stages:
         """
         if self.solver is None or self.interrupted:
             return
-        variables = self.built.ctx.vars
-        current = {var.index: int(self.solver.boolean_value(var)) for var in variables.all()}
-        more = filled(variables, current)
+        current = _assignment_values(self.built, self.solver)
+        more = filled(self.built.ctx.vars, current)
         if more != current:
             self.solver = _evaluate_values(self.built, more, self.settings)
             self.hint_current_solution()
@@ -544,8 +543,12 @@ def _evaluate(
 ) -> cp_model.CpSolver:
     """Re-solve with every assignment fixed, to read the exact soft costs of that rota."""
     assert solver is not None
-    values = {var.index: int(solver.boolean_value(var)) for var in built.ctx.vars.all()}
-    return _evaluate_values(built, values, settings)
+    return _evaluate_values(built, _assignment_values(built, solver), settings)
+
+
+def _assignment_values(built: BuiltModel, solver: cp_model.CpSolver) -> dict[int, int]:
+    """Every assignment variable's value in `solver`'s solution, by variable index."""
+    return {var.index: int(solver.boolean_value(var)) for var in built.ctx.vars.all()}
 
 
 def _evaluate_values(

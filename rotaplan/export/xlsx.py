@@ -280,7 +280,8 @@ def write_week_sheet(sheet: Sheet, problem: Problem, rota: Rota, grid: WeekGrid)
     last_grid_column = FIRST_GRID_COLUMN + len(grid.columns) - 1
     hours_column = last_grid_column + 1
     header = HEADER_ROW
-    for number, title in ((1, "Name"), (2, "Id")):
+
+    def two_row_title(number: int, title: str, align: str) -> None:
         put(
             sheet,
             header,
@@ -288,10 +289,13 @@ def write_week_sheet(sheet: Sheet, problem: Problem, rota: Rota, grid: WeekGrid)
             title,
             bold=True,
             colours=HEADER_FILL,
-            align=_LEFT,
+            align=align,
             border=True,
             merge_to=(header + 1, number),
         )
+
+    for number, title in ((1, "Name"), (2, "Id")):
+        two_row_title(number, title, _LEFT)
 
     day_start = FIRST_GRID_COLUMN
     for index, column in enumerate(grid.columns):
@@ -333,17 +337,7 @@ def write_week_sheet(sheet: Sheet, problem: Problem, rota: Rota, grid: WeekGrid)
     extra_titles = ("Hours", "Share (h)", "Counter blocks")
     for offset, title in enumerate(extra_titles):
         number = hours_column + offset
-        put(
-            sheet,
-            header,
-            number,
-            title,
-            bold=True,
-            colours=HEADER_FILL,
-            align=_CENTRE,
-            border=True,
-            merge_to=(header + 1, number),
-        )
+        two_row_title(number, title, _CENTRE)
         sheet.width(number, 10)
     sheet.worksheet.set_row(header, 30)  # 0-based: the row of block names under the day names
 
