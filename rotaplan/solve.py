@@ -44,13 +44,20 @@ WALL_CLOCK_MARGIN = 5.0
 DEFAULT_LINEARIZATION_LEVEL = 2
 # From this many assignment variables on, hints cover every variable (see hint_current_solution).
 COMPLETE_HINT_FROM_VARIABLES = 5000
-# The soft stage's budget: a first full solve (10 %), neighbourhoods (up to 60 % of the
-# rest, fewer once they stop improving), then a closing full solve with what is left.
-SOFT_FIRST_SHARE = 0.1
-NEIGHBOURHOOD_SHARE = 0.6
+# A stage's budget (`_search`): a first full solve (10 %), neighbourhoods (up to 85 % of
+# the rest, fewer once they stop improving), then a closing full solve with what is left.
+FIRST_SOLVE_SHARE = 0.1
+# A shortfall level's first solve gets more: small offices prove their levels in it, and a
+# restart from its rota costs more than the search it saves (tight 30-person week, seeds
+# 0-4: median 5.3 s with 30 %, 10.0 s with 10 %).
+LEVEL_FIRST_SOLVE_SHARE = 0.3
+NEIGHBOURHOOD_SHARE = 0.85
 # The neighbourhoods hand over to the closing solve after this share of their work
 # without a better rota.
 NEIGHBOURHOOD_PATIENCE = 0.2
+# Neighbourhoods only when the first solve left a gap of at least this share of its value
+# (and more than 1): nearer the bound, what is left is a proof.
+NEIGHBOURHOOD_MIN_GAP = 0.02
 
 
 class Status(StrEnum):
@@ -169,15 +176,12 @@ class _Stages:
         objective: Expr,
         work: float,
         *,
-        fix: bool = True,
         bound_first: bool = False,
     ) -> StageResult:
-        """Minimise `objective` with up to `work` deterministic seconds.
-
-        With `fix`, the objective is then fixed at the value found (proven or not) and the
-        stage recorded; without, the objective stays set for a further search. With
-        `bound_first`, CP-SAT searches at the objective's lower bound (unless the user set
-        `use_objective_lb_search` with --param).
+        """Minimise `objective` with up to `work` deterministic seconds; the objective stays
+        set for a further search (`fix` ends the stage). With `bound_first`, CP-SAT searches
+        at the objective's lower bound (unless the user set `use_objective_lb_search` with
+        --param).
         """
         model = self.built.model
         model.minimize(objective)
@@ -217,17 +221,19 @@ class _Stages:
             result = StageResult(name, "feasible", value, bound, self.why_stopped(solver, work))
             self.solver = solver
         self.hint_current_solution()
-        if not fix:
-            return result
+        return result
+
+    def fix(self, objective: Expr, result: StageResult) -> None:
+        """Keep a finished stage's value in every later stage and record the stage."""
+        model = self.built.model
         model.clear_objective()
         if result.status == "optimal":
-            model.add(objective == value)
+            model.add(objective == result.value)
         else:
-            model.add(objective <= value)
+            model.add(objective <= result.value)
         self.results.append(result)
         if self.progress is not None:
-            self.progress(Progress(name, result.value, result.bound, self.elapsed()))
-        return result
+            self.progress(Progress(result.name, result.value, result.bound, self.elapsed()))
 
     def try_no_shortfalls(self, work: float) -> bool:
         """One feasibility solve with every gap at zero; if it succeeds, all levels are proven.
@@ -386,7 +392,8 @@ def solve(
         if stages.fix_known_zero(level, terms):
             continue
         work = min(stages.work_left, settings.time_limit * SHORTFALL_STAGE_BUDGET)
-        stages.run(level, _level_objective(level, terms), work)
+        level_objective = _level_objective(level, terms)
+        stages.fix(level_objective, _search(stages, level, level_objective, work))
 
     solver = stages.solver
     if solver is None:  # every level was empty: nothing is demanded at all
@@ -409,7 +416,7 @@ def solve(
             stages.results.append(StageResult(SOFT_STAGE, "optimal", 0, 0, "already zero"))
         stages.solver = _evaluate(built, stages.solver, settings)
     else:
-        stages.results.append(_soft_stage(stages, objective))
+        stages.results.append(_search(stages, SOFT_STAGE, objective, stages.work_left))
 
     final = stages.solver
     assert final is not None
@@ -448,21 +455,35 @@ def solve(
     )
 
 
-def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
-    """The soft goals: a full solve, then neighbourhoods if unproven, then a closing full solve.
+def _search(stages: _Stages, name: str, objective: Expr, budget: float) -> StageResult:
+    """Minimise `objective` with up to `budget` work: a full solve, then neighbourhoods if
+    unproven, then a closing full solve. The objective is left unfixed.
 
-    The first solve uses CP-SAT's default search, which finds good rotas early; the
-    neighbourhoods improve them until they stall; the closing solve starts from the best
-    rota and searches at the objective's lower bound (`use_objective_lb_search`), which
-    raised the bound to the optimum where the default search did not (a tight 30-person
-    week: proven in 9 s instead of unproven after 28 s; benchmarks/RESULTS.md).
+    The first solve uses CP-SAT's default search, which proves small stages at once and
+    finds good rotas early; the neighbourhoods improve the rota until they stall; the
+    closing solve starts from the best rota and searches at the objective's lower bound
+    (`use_objective_lb_search`), which raised the bound to the optimum where the default
+    search did not (a tight 30-person week: proven in 9 s instead of unproven after 28 s;
+    benchmarks/RESULTS.md).
     """
     built = stages.built
-    budget = max(stages.work_left, 0.05)
+    budget = max(budget, 0.05)
+    spent = stages.work_left
 
-    first = stages.run(SOFT_STAGE, objective, budget * SOFT_FIRST_SHARE, fix=False)
-    if first.status == "optimal" or stages.interrupted or stages.work_left < 0.1:
+    share = FIRST_SOLVE_SHARE if name == SOFT_STAGE else LEVEL_FIRST_SOLVE_SHARE
+    first = stages.run(name, objective, budget * share)
+    if first.status == "optimal" or stages.interrupted:
         return first
+
+    def left() -> float:
+        return budget - (spent - stages.work_left)
+
+    if left() < 0.1:
+        return first
+    gap = first.value - first.bound
+    if gap <= 1 or gap < NEIGHBOURHOOD_MIN_GAP * first.value:
+        # Close to the bound: proving is the work left, which neighbourhoods cannot do.
+        return _close(stages, name, objective, first, left())
 
     def report(value: int) -> None:
         if stages.progress is not None:
@@ -478,7 +499,7 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
     solver = stages.solver
     assert solver is not None
 
-    work = stages.work_left * NEIGHBOURHOOD_SHARE
+    work = left() * NEIGHBOURHOOD_SHARE
     better = improve(
         built,
         solver,
@@ -497,21 +518,26 @@ def _soft_stage(stages: _Stages, objective: Expr) -> StageResult:
     stages.solver = _evaluate_values(built, values, stages.settings)
     stages.hint_current_solution()
     if value <= first.bound:  # meets the bound the first solve proved
-        return StageResult(SOFT_STAGE, "optimal", value, value, "proof")
-    if stages.interrupted or stages.elapsed() >= stages.wall_limit or stages.work_left < 0.05:
+        return StageResult(name, "optimal", value, value, "proof")
+    if stages.interrupted or stages.elapsed() >= stages.wall_limit or left() < 0.05:
         stopped = (
             "interrupted"
             if stages.interrupted
             else ("wall clock" if stages.elapsed() >= stages.wall_limit else "work limit")
         )
-        return StageResult(SOFT_STAGE, "feasible", value, first.bound, stopped)
-    closing = stages.run(
-        SOFT_STAGE, objective, max(stages.work_left, 0.05), fix=False, bound_first=True
-    )
+        return StageResult(name, "feasible", value, first.bound, stopped)
+    return _close(stages, name, objective, first, left())
+
+
+def _close(
+    stages: _Stages, name: str, objective: Expr, first: StageResult, work: float
+) -> StageResult:
+    """The closing full solve of `_search`: from the best rota, at the objective's bound."""
+    closing = stages.run(name, objective, max(work, 0.05), bound_first=True)
     bound = max(first.bound, closing.bound)
     if closing.status == "optimal" or closing.value <= bound:
-        return StageResult(SOFT_STAGE, "optimal", closing.value, closing.value, "proof")
-    return StageResult(SOFT_STAGE, "feasible", closing.value, bound, closing.stopped)
+        return StageResult(name, "optimal", closing.value, closing.value, "proof")
+    return StageResult(name, "feasible", closing.value, bound, closing.stopped)
 
 
 def _level_objective(level: str, terms: list[ShortfallTerm]) -> Expr:

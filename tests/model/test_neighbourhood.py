@@ -1,0 +1,94 @@
+"""Neighbourhoods: who is freed together, and an improvement that keeps every rule."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from rotaplan.check import check
+from rotaplan.model.build import BuiltModel, build
+from rotaplan.neighbourhood import Picker, improve, solution_values
+from rotaplan.problem import Problem
+from rotaplan.solve import SolveSettings, _assignments, _evaluate_values
+from tests.factories import office, person, problem_of
+from tests.test_check import make_rota
+
+
+def two_weeks() -> Problem:
+    """Two weeks, two counter seats a block, a trainee with a mentor, nine others."""
+    staff = [person("mentor"), person("tim", trainee=True, mentor="mentor", min_front_blocks=2)]
+    staff += [person(f"p{index}", hours=20 if index % 3 == 0 else 39) for index in range(9)]
+    return problem_of(
+        office(period={"start": "2026-11-30", "weeks": 2}, front={"seats": 2}, staff=staff)
+    )
+
+
+def with_soft_rules(problem: Problem) -> BuiltModel:
+    built = build(problem)
+    seats = sum(
+        term.need * term.slot.minutes for term in built.shortfalls if term.level == "front_seats"
+    )
+    built.add_soft_rules(seats)
+    return built
+
+
+def indices(built: BuiltModel, staff: str) -> set[int]:
+    return {var.index for _slot, _area, var in built.ctx.vars.of_person(staff)}
+
+
+def test_a_trainee_is_freed_with_their_mentor_and_the_mentor_with_the_trainee() -> None:
+    built = with_soft_rules(two_weeks())
+    picker = Picker(built)
+    trainee, mentor = indices(built, "tim"), indices(built, "mentor")
+    rng = random.Random(3)
+    for _ in range(40):
+        free = picker.anyone(rng, 3)
+        assert (trainee <= free) == (mentor <= free)
+        assert not trainee & free or trainee <= free
+
+
+def test_trade_frees_people_above_and_below_their_fair_part() -> None:
+    built = with_soft_rules(two_weeks())
+    # Everyone at the counter is p0 as far as the variables go: p0 is far above the fair
+    # part, everyone else below it.
+    values: dict[int, int] = {}
+    for var in built.ctx.vars.all():
+        values[var.index] = 0
+    for _slot, area, var in built.ctx.vars.of_person("p1"):
+        values[var.index] = int(area == "front")
+    picker = Picker(built)
+    free = picker.trade(random.Random(0), values, 2)
+    assert indices(built, "p1") <= free
+    others = {f"p{index}" for index in range(9)} - {"p1"} | {"mentor"}
+    assert any(indices(built, staff) <= free for staff in others)
+
+
+def test_neighbourhoods_improve_a_rota_and_keep_every_rule() -> None:
+    problem = two_weeks()
+    built = with_soft_rules(problem)
+    objective = sum((term.weight * term.amount for term in built.penalties), start=0)
+    # A first rota that ignores the soft goals.
+    start = cp_model.CpSolver()
+    start.parameters.num_workers = 1
+    start.parameters.random_seed = 0
+    assert start.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = solution_values(start, len(built.model.proto.variables))
+    start_cost = _evaluate_values(built, values, SolveSettings()).value(objective)
+    built.model.minimize(objective)
+
+    def configure(solver: cp_model.CpSolver) -> None:
+        solver.parameters.num_workers = 1
+
+    def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
+        return solver.solve(model)
+
+    found = improve(built, start, int(start_cost), 0, 3.0, 0, configure, solve_with, lambda: False)
+    assert found.improved > 0
+    assert found.objective < start_cost
+    final = _evaluate_values(built, found.values, SolveSettings())
+    assert final.value(objective) == found.objective
+    report = check(problem, make_rota(problem, list(_assignments(built, final))))
+    assert report.violations == ()
+    assert sum(report.cost_by_rule().values()) == found.objective  # the checker agrees
