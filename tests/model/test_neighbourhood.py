@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from rotaplan.check import check
 from rotaplan.model.build import BuiltModel, build
-from rotaplan.neighbourhood import Picker, improve, solution_values
+from rotaplan.neighbourhood import Picker, SubModels, improve, solution_values
 from rotaplan.problem import Problem
 from rotaplan.solve import SolveSettings, _assignments, _evaluate_values
 from tests.factories import office, person, problem_of
@@ -92,3 +94,44 @@ def test_neighbourhoods_improve_a_rota_and_keep_every_rule() -> None:
     report = check(problem, make_rota(problem, list(_assignments(built, final))))
     assert report.violations == ()
     assert sum(report.cost_by_rule().values()) == found.objective  # the checker agrees
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000), people=st.integers(1, 6), kind=st.sampled_from(["days", "anyone"])
+)
+def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
+    seed: int, people: int, kind: str
+) -> None:
+    built = with_soft_rules(two_weeks())
+    objective = sum((term.weight * term.amount for term in built.penalties), start=0)
+    start = cp_model.CpSolver()
+    start.parameters.num_workers = 1
+    assert start.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = solution_values(start, len(built.model.proto.variables))
+    built.model.minimize(objective)
+    rng = random.Random(seed)
+    picker = Picker(built)
+    free = picker.days(rng) if kind == "days" else picker.anyone(rng, people)
+    sub = SubModels(built.model, {var.index for var in built.ctx.vars.all()})
+    part = sub.sub_model(built.model, free, values)
+    assert len(part.proto.constraints) < len(built.model.proto.constraints)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(part) == cp_model.OPTIMAL
+    found = solution_values(solver, len(values))
+    # Only the freed assignments moved ...
+    for var in built.ctx.vars.all():
+        if var.index not in free:
+            assert found[var.index] == values[var.index]
+    # ... and the whole model, every variable fixed at the sub-model's solution, holds.
+    whole = built.model.clone()
+    for index, value in found.items():
+        domain = whole.proto.variables[index].domain
+        domain.clear()
+        domain.extend([value, value])
+    check_solver = cp_model.CpSolver()
+    check_solver.parameters.num_workers = 1
+    assert check_solver.solve(whole) == cp_model.OPTIMAL
+    assert round(check_solver.objective_value) == round(solver.objective_value)
