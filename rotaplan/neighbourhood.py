@@ -57,6 +57,7 @@ class Improvement:
     work: float
     steps: int
     improved: int
+    stalled: bool  # ended by `patience`, not by the work limit or the bound
 
 
 def solution_values(solver: cp_model.CpSolver, count: int) -> dict[int, int]:
@@ -99,8 +100,10 @@ def improve(
     overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
     used = last_better = 0.0
     steps = improved = 0
+    stalled = False
     while used < work - 0.01 and picker.people and best_objective > bound and not stop():
         if patience is not None and used - last_better > patience:
+            stalled = True
             break
         steps += 1
         kind = steps % 4
@@ -141,7 +144,7 @@ def improve(
                     report(found)
         if interrupted:
             break
-    return Improvement(best, best_solver, best_objective, used, steps, improved)
+    return Improvement(best, best_solver, best_objective, used, steps, improved, stalled)
 
 
 def _costliest(built: BuiltModel, solver: cp_model.CpSolver) -> list[str]:

@@ -29,7 +29,7 @@ from rotaplan.interrupt import Interrupted, run_solver
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
 from rotaplan.model.start import filled
-from rotaplan.neighbourhood import improve
+from rotaplan.neighbourhood import Improvement, improve
 from rotaplan.problem import AREAS, Problem
 from rotaplan.rota import Assignment, Penalty, Rota, Shortfall
 
@@ -58,6 +58,9 @@ NEIGHBOURHOOD_PATIENCE = 0.2
 # Neighbourhoods only when the first solve left a gap of at least this share of its value
 # (and more than 1): nearer the bound, what is left is a proof.
 NEIGHBOURHOOD_MIN_GAP = 0.02
+# Neighbourhoods that are still improving keep the whole budget while their rota is more than
+# this share of its value away from the bound.
+FAR_GAP = 0.1
 
 
 class Status(StrEnum):
@@ -499,21 +502,33 @@ def _search(stages: _Stages, name: str, objective: Expr, budget: float) -> Stage
     solver = stages.solver
     assert solver is not None
 
-    work = left() * NEIGHBOURHOOD_SHARE
-    better = improve(
-        built,
-        solver,
-        first.value,
-        first.bound,
-        work,
-        stages.settings.seed,
-        lambda sub: stages.configure(sub, 0.0),
-        solve_with,
-        stop,
-        report,
-        patience=max(NEIGHBOURHOOD_PATIENCE * work, 1.0),
-    )
-    stages.work_left -= better.work
+    def neighbourhoods(start: cp_model.CpSolver, value: int, work: float) -> Improvement:
+        found = improve(
+            built,
+            start,
+            value,
+            first.bound,
+            work,
+            stages.settings.seed,
+            lambda sub: stages.configure(sub, 0.0),
+            solve_with,
+            stop,
+            report,
+            patience=max(NEIGHBOURHOOD_PATIENCE * work, 1.0),
+        )
+        stages.work_left -= found.work
+        return found
+
+    better = neighbourhoods(solver, first.value, left() * NEIGHBOURHOOD_SHARE)
+    if (
+        not better.stalled
+        and better.objective - first.bound > FAR_GAP * better.objective
+        and left() > 0.1
+        and not stop()
+    ):
+        # Still improving and far from the bound: the closing solve would not close the gap
+        # (300 people over 4 weeks: not once), more neighbourhoods do.
+        better = neighbourhoods(better.solver, better.objective, left())
     values, value = better.values, better.objective
     stages.solver = _evaluate_values(built, values, stages.settings)
     stages.hint_current_solution()
