@@ -135,3 +135,32 @@ def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
     check_solver.parameters.num_workers = 1
     assert check_solver.solve(whole) == cp_model.OPTIMAL
     assert round(check_solver.objective_value) == round(solver.objective_value)
+
+
+def test_a_search_that_cannot_improve_stops_on_its_patience() -> None:
+    # Four hours a day at most: nobody reaches their hours, so the optimum costs something.
+    staff = [person("anna"), person("ben", hours=20), person("cem")]
+    data = office(front={"seats": 1}, staff=staff, rules={"max_hours_per_day": 4})
+    built = with_soft_rules(problem_of(data))
+    objective = sum((term.weight * term.amount for term in built.penalties), start=0)
+    built.model.minimize(objective)
+    optimum = cp_model.CpSolver()
+    optimum.parameters.num_workers = 1
+    assert optimum.solve(built.model) == cp_model.OPTIMAL
+    value = round(optimum.objective_value)
+    assert value > 0
+
+    def configure(solver: cp_model.CpSolver) -> None:
+        solver.parameters.num_workers = 1
+
+    def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
+        return solver.solve(model)
+
+    # bound 0 is below the optimum, so only the patience can end the search early
+    found = improve(
+        built, optimum, value, 0, 50.0, 0, configure, solve_with, lambda: False, patience=0.5
+    )
+    assert found.stalled
+    assert found.improved == 0
+    assert found.objective == value
+    assert found.work < 50.0
