@@ -36,6 +36,21 @@ def with_soft_rules(problem: Problem) -> BuiltModel:
     return built
 
 
+def one_worker() -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    configure(solver)
+    return solver
+
+
+def configure(solver: cp_model.CpSolver) -> None:
+    """What improve() does to each sub-solver: one worker, the rest as CP-SAT sets it."""
+    solver.parameters.num_workers = 1
+
+
+def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
+    return solver.solve(model)
+
+
 def indices(built: BuiltModel, staff: str) -> set[int]:
     return {var.index for _slot, _area, var in built.ctx.vars.of_person(staff)}
 
@@ -72,19 +87,12 @@ def test_neighbourhoods_improve_a_rota_and_keep_every_rule() -> None:
     built = with_soft_rules(problem)
     objective = sum((term.weight * term.amount for term in built.penalties), start=0)
     # A first rota that ignores the soft goals.
-    start = cp_model.CpSolver()
-    start.parameters.num_workers = 1
+    start = one_worker()
     start.parameters.random_seed = 0
     assert start.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     values = solution_values(start, len(built.model.proto.variables))
     start_cost = _evaluate_values(built, values, SolveSettings()).value(objective)
     built.model.minimize(objective)
-
-    def configure(solver: cp_model.CpSolver) -> None:
-        solver.parameters.num_workers = 1
-
-    def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
-        return solver.solve(model)
 
     found = improve(built, start, int(start_cost), 0, 3.0, 0, configure, solve_with, lambda: False)
     assert found.improved > 0
@@ -105,8 +113,7 @@ def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
 ) -> None:
     built = with_soft_rules(two_weeks())
     objective = sum((term.weight * term.amount for term in built.penalties), start=0)
-    start = cp_model.CpSolver()
-    start.parameters.num_workers = 1
+    start = one_worker()
     assert start.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     values = solution_values(start, len(built.model.proto.variables))
     built.model.minimize(objective)
@@ -116,8 +123,7 @@ def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
     sub = SubModels(built.model, {var.index for var in built.ctx.vars.all()})
     part = sub.sub_model(built.model, free, values)
     assert len(part.proto.constraints) < len(built.model.proto.constraints)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver = one_worker()
     solver.parameters.max_time_in_seconds = 10
     assert solver.solve(part) == cp_model.OPTIMAL
     found = solution_values(solver, len(values))
@@ -131,8 +137,7 @@ def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
         domain = whole.proto.variables[index].domain
         domain.clear()
         domain.extend([value, value])
-    check_solver = cp_model.CpSolver()
-    check_solver.parameters.num_workers = 1
+    check_solver = one_worker()
     assert check_solver.solve(whole) == cp_model.OPTIMAL
     assert round(check_solver.objective_value) == round(solver.objective_value)
 
@@ -144,17 +149,10 @@ def test_a_search_that_cannot_improve_stops_on_its_patience() -> None:
     built = with_soft_rules(problem_of(data))
     objective = sum((term.weight * term.amount for term in built.penalties), start=0)
     built.model.minimize(objective)
-    optimum = cp_model.CpSolver()
-    optimum.parameters.num_workers = 1
+    optimum = one_worker()
     assert optimum.solve(built.model) == cp_model.OPTIMAL
     value = round(optimum.objective_value)
     assert value > 0
-
-    def configure(solver: cp_model.CpSolver) -> None:
-        solver.parameters.num_workers = 1
-
-    def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
-        return solver.solve(model)
 
     # bound 0 is below the optimum, so only the patience can end the search early
     found = improve(
