@@ -8,15 +8,13 @@ small office each, with one mistake (`bad_many.yaml` has several).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from rotaplan.config import load_office
 from rotaplan.errors import InputError, Mistake
-from tests.factories import edited_small_office
+from tests.factories import edited_small_office, run_rotaplan
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -631,14 +629,7 @@ def test_mistake_renders_as_one_line() -> None:
 def test_cli_bad_input_exit_2_one_line_per_mistake(tmp_path: Path) -> None:
     path = FIXTURES / "bad_many.yaml"
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "rotaplan", "solve", str(path), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    done = run_rotaplan("solve", str(path), "--out", str(out), timeout=120)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == [str(mistake) for mistake in mistakes_of(path)]

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from rotaplan.config import (
     WEEKDAYS,
@@ -253,35 +254,17 @@ class LowerDemand:
 
     def apply_to_office(self, office: Office) -> Office:
         """The office file with one override per block added (later overrides win)."""
-        if self.area == "front":
-            front = [
-                FrontOverride.model_validate(
-                    {
-                        "dates": [self.date],
-                        "blocks": [cut.block],
-                        "seats": cut.demand.seats,
-                        "needs": dict(cut.demand.front_needs),
-                    }
-                )
-                for cut in self.cuts
-            ]
-            demand = office.front.model_copy(
-                update={"overrides": [*office.front.overrides, *front]}
-            )
-            return office.model_copy(update={"front": demand})
-        back = [
-            BackOverride.model_validate(
-                {
-                    "dates": [self.date],
-                    "blocks": [cut.block],
-                    "min": cut.demand.back_min,
-                    "needs": dict(cut.demand.back_needs),
-                }
+        front = self.area == "front"
+        override: type[FrontOverride | BackOverride] = FrontOverride if front else BackOverride
+        section: Any = office.front if front else office.back
+        added = [
+            override.model_validate(
+                {"dates": [self.date], "blocks": [cut.block], **_override_fields(cut.demand, front)}
             )
             for cut in self.cuts
         ]
-        updated = office.back.model_copy(update={"overrides": [*office.back.overrides, *back]})
-        return office.model_copy(update={"back": updated})
+        updated = section.model_copy(update={"overrides": [*section.overrides, *added]})
+        return office.model_copy(update={self.area: updated})
 
 
 Change = DropAbsence | RaiseMaxFrontBlocks | RaiseRule | AddPeople | LowerDemand
@@ -349,3 +332,10 @@ def _share_with(
         )
     }
     return answers.pop() if len(answers) == 1 else None
+
+
+def _override_fields(demand: Demand, front: bool) -> dict[str, Any]:
+    """An override's demand fields for `demand`: the counter's or the back office's."""
+    if front:
+        return {"seats": demand.seats, "needs": dict(demand.front_needs)}
+    return {"min": demand.back_min, "needs": dict(demand.back_needs)}
