@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -26,8 +26,10 @@ from ortools.sat.python import cp_model
 
 from rotaplan.errors import InputError, Mistake, NoRotaError
 from rotaplan.interrupt import Interrupted, run_solver
+from rotaplan.model.balance import balanced
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
+from rotaplan.model.fairness import fair_parts
 from rotaplan.model.start import filled
 from rotaplan.neighbourhood import Improvement, improve
 from rotaplan.problem import AREAS, Problem
@@ -282,6 +284,27 @@ class _Stages:
             self.solver = _evaluate_values(self.built, more, self.settings)
             self.hint_current_solution()
 
+    def balanced_rota(self) -> cp_model.CpSolver | None:
+        """The current rota with counter blocks traded towards everyone's fair part
+        (rotaplan/model/balance.py), read by a solver; None if no trade helps.
+
+        The trades keep every rule by construction; the rota is re-checked against the
+        whole model all the same and dropped if it fails. It is not hinted: the first
+        soft-goal solve proves small offices fastest from the shortfall stages' rota
+        (benchmarks/RESULTS.md); the neighbourhoods start from whichever is better.
+        """
+        ctx = self.built.ctx
+        if self.solver is None or self.interrupted or ctx.counter_minutes is None:
+            return None
+        current = _assignment_values(self.built, self.solver)
+        traded = balanced(ctx.vars, current, fair_parts(ctx.problem, ctx.counter_minutes))
+        if traded == current:
+            return None
+        try:
+            return _evaluate_values(self.built, traded, self.settings)
+        except NoRotaError:
+            return None
+
     def fix_known_zero(self, name: str, terms: list[ShortfallTerm]) -> bool:
         """Fix a level to zero without solving if the current solution already has no gap."""
         if self.solver is None:
@@ -411,6 +434,7 @@ def solve(
     built.add_soft_rules(counter_minutes)
     stages.fill_back_office()
     stages.hint_current_solution()
+    balanced_start = stages.balanced_rota()
     objective: Expr = sum(
         (term.weight * term.amount for term in built.penalties if term.weight), start=0
     )
@@ -419,7 +443,9 @@ def solve(
             stages.results.append(StageResult(SOFT_STAGE, "optimal", 0, 0, "already zero"))
         stages.solver = _evaluate(built, stages.solver, settings)
     else:
-        stages.results.append(_search(stages, SOFT_STAGE, objective, stages.work_left))
+        stages.results.append(
+            _search(stages, SOFT_STAGE, objective, stages.work_left, balanced_start)
+        )
 
     final = stages.solver
     assert final is not None
@@ -458,9 +484,16 @@ def solve(
     )
 
 
-def _search(stages: _Stages, name: str, objective: Expr, budget: float) -> StageResult:
+def _search(
+    stages: _Stages,
+    name: str,
+    objective: Expr,
+    budget: float,
+    alternative: cp_model.CpSolver | None = None,
+) -> StageResult:
     """Minimise `objective` with up to `budget` work: a full solve, then neighbourhoods if
-    unproven, then a closing full solve. The objective is left unfixed.
+    unproven, then a closing full solve. The objective is left unfixed. The neighbourhoods
+    start from the first solve's rota or from `alternative`'s, whichever costs less.
 
     The first solve uses CP-SAT's default search, which proves small stages at once and
     finds good rotas early; the neighbourhoods improve the rota until they stall; the
@@ -477,6 +510,13 @@ def _search(stages: _Stages, name: str, objective: Expr, budget: float) -> Stage
     first = stages.run(name, objective, budget * share)
     if first.status == "optimal" or stages.interrupted:
         return first
+
+    if alternative is not None and alternative.value(objective) < first.value:
+        stages.solver = alternative
+        stages.hint_current_solution()
+        first = replace(first, value=int(alternative.value(objective)))
+    solver = stages.solver
+    assert solver is not None
 
     def left() -> float:
         return budget - (spent - stages.work_left)
@@ -498,9 +538,6 @@ def _search(stages: _Stages, name: str, objective: Expr, budget: float) -> Stage
 
     def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
         return run_solver(solver, model, stages.ctrl_c)
-
-    solver = stages.solver
-    assert solver is not None
 
     def neighbourhoods(start: cp_model.CpSolver, value: int, work: float) -> Improvement:
         found = improve(
