@@ -160,6 +160,9 @@ class _Stages:
         self.solver: cp_model.CpSolver | None = None
         self.results: list[StageResult] = []
         self.ctrl_c = Interrupted()
+        # A lower bound on the current stage's objective known before solving: CP-SAT's own
+        # bound can be weaker (rotaplan.model.build.BuiltModel.least_penalty).
+        self.least = 0
 
     def configure(self, solver: cp_model.CpSolver, work: float) -> None:
         """Set a solver's parameters: budget, seed, workers, then the user's extras."""
@@ -215,7 +218,7 @@ class _Stages:
             stopped = self.why_stopped(solver, work)
             self.solver = _evaluate(self.built, self.solver, self.settings)
             value = int(self.solver.value(objective))
-            result = StageResult(name, "feasible", value, 0, stopped)
+            result = self.unproven(name, value, 0, stopped)
         elif status == cp_model.OPTIMAL:
             value = round(solver.objective_value)
             result = StageResult(name, "optimal", value, value, "proof")
@@ -223,10 +226,17 @@ class _Stages:
         else:
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
-            result = StageResult(name, "feasible", value, bound, self.why_stopped(solver, work))
+            result = self.unproven(name, value, bound, self.why_stopped(solver, work))
             self.solver = solver
         self.hint_current_solution()
         return result
+
+    def unproven(self, name: str, value: int, bound: int, stopped: str) -> StageResult:
+        """The result of a solve that ended before its proof; `least` may still prove it."""
+        bound = max(bound, self.least)
+        if value <= bound:
+            return StageResult(name, "optimal", value, value, "proof")
+        return StageResult(name, "feasible", value, bound, stopped)
 
     def fix(self, objective: Expr, result: StageResult) -> None:
         """Keep a finished stage's value in every later stage and record the stage."""
@@ -435,6 +445,7 @@ def solve(
     stages.fill_back_office()
     stages.hint_current_solution()
     balanced_start = stages.balanced_rota()
+    stages.least = built.least_penalty()
     objective: Expr = sum(
         (term.weight * term.amount for term in built.penalties if term.weight), start=0
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
-from math import ceil
+from math import ceil, floor
 
 from rotaplan.model.context import BuildContext, Expr, PenaltyTerm, Term, ValueOf
 from rotaplan.model.helpers import amount_below, minutes_of
+from rotaplan.model.reach import reachable
 from rotaplan.model.variables import Var
 from rotaplan.problem import Slot
 
@@ -21,9 +22,13 @@ def hours_target(share: int, tolerance: float) -> int:
 def add_hours_below_share(ctx: BuildContext) -> list[Term]:
     """Each person works at least (1 - `rules.hours_tolerance`) x share a week (soft).
 
+    The most a person can work in a week is the largest total of whole blocks within their
+    share and the daily cap (rotaplan/model/reach.py); below that the cost is certain.
+
     Cost: `weights.hours` per minute below that target, per person and week.
     """
     rules = ctx.problem.rules
+    day_cap = floor(rules.max_hours_per_day * 60)
     terms: list[Term] = []
     for person in ctx.problem.people:
         by_week: dict[int, list[tuple[Slot, Var]]] = defaultdict(list)
@@ -34,9 +39,17 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
             target = hours_target(share, rules.hours_tolerance)
             if target == 0:
                 continue
-            worked = minutes_of([(slot.minutes, var) for slot, var in by_week.get(week, [])])
+            pairs = by_week.get(week, [])
+            worked = minutes_of([(slot.minutes, var) for slot, var in pairs])
+            most = max(
+                reachable(
+                    {slot.key: slot for slot, _var in pairs}.values(),
+                    day_cap=day_cap,
+                    most_minutes=share,
+                )
+            )
             below = amount_below(
-                ctx.model, target, worked, target, f"hours_below_share[{person.id},{week}]"
+                ctx.model, target, worked, most, f"hours_below_share[{person.id},{week}]"
             )
             terms.append(
                 PenaltyTerm(
