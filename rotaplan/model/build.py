@@ -34,18 +34,11 @@ class BuiltModel:
                     self.penalties.append(term)
 
     def least_penalty(self) -> int:
-        """The least the soft goals can cost: each penalty's weight times the lower end of its
-        amount's domain (tight by construction, see `amount_below`).
-
-        CP-SAT's own bound can be weaker: on 300 people over 4 weeks, with these domains,
-        it reported 5,650 after 4 s of work where they alone prove 10,083.
-        """
-        least = 0
-        for term in self.penalties:
-            if isinstance(term.amount, cp_model.IntVar):
-                domain = self.model.proto.variables[term.amount.index].domain
-                least += term.weight * domain[0]
-        return least
+        """The least the soft goals cost in any rota: the sum of each penalty's weight times
+        its `least` amount. A floor under CP-SAT's bound, which can be weaker: on 300 people
+        over 4 weeks it reported 9,151 after its first soft-goal solve, where these certain
+        costs alone come to 10,083."""
+        return sum(term.weight * term.least for term in self.penalties)
 
 
 def build(problem: Problem) -> BuiltModel:

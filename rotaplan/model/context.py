@@ -32,7 +32,11 @@ class ShortfallTerm:
 
 @dataclass(frozen=True)
 class PenaltyTerm:
-    """One soft cost: `weight * amount`, `amount` an expression equal to the exact cost unit."""
+    """One soft cost: `weight * amount`, `amount` an expression equal to the exact cost unit.
+
+    `least` is what `amount` is in every rota at least, known without solving (a person
+    who cannot reach their hours target with whole blocks, say).
+    """
 
     rule: str
     staff: StaffId | None
@@ -40,6 +44,7 @@ class PenaltyTerm:
     weight: int
     amount: Expr
     describe: Callable[[ValueOf], str]
+    least: int = 0
 
 
 Term = ShortfallTerm | PenaltyTerm

@@ -7,17 +7,10 @@ from ortools.sat.python import cp_model
 from rotaplan.model.context import Expr
 
 
-def amount_below(
-    model: cp_model.CpModel, target: int, actual: Expr, most: int, name: str
-) -> cp_model.IntVar:
-    """A variable equal to max(0, target - actual) in every solution (not just optimal ones).
-
-    `actual` is never negative and at most `most`, so the variable lies between
-    target - most and target. That lower end is a bound the solver has from the
-    start: the linear relaxation of the whole model found it only after seconds on
-    300 people over 4 weeks (benchmarks/RESULTS.md).
-    """
-    gap = model.new_int_var(max(0, target - most), max(0, target), name)
+def amount_below(model: cp_model.CpModel, target: int, actual: Expr, name: str) -> cp_model.IntVar:
+    """A variable equal to max(0, target - actual) in every solution (not just optimal ones);
+    `actual` is never negative."""
+    gap = model.new_int_var(0, max(0, target), name)
     model.add_max_equality(gap, [0, target - actual])
     return gap
 

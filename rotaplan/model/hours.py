@@ -49,7 +49,7 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
                 )
             )
             below = amount_below(
-                ctx.model, target, worked, most, f"hours_below_share[{person.id},{week}]"
+                ctx.model, target, worked, f"hours_below_share[{person.id},{week}]"
             )
             terms.append(
                 PenaltyTerm(
@@ -59,6 +59,7 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
                     rules.weights.hours,
                     below,
                     _describe_hours(worked, share, target),
+                    least=max(0, target - most),
                 )
             )
     return terms

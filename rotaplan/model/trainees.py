@@ -48,14 +48,22 @@ def add_trainee_practice(ctx: BuildContext) -> list[Term]:
             blocks = count_of(by_week.get(week, []))
             most = _most_blocks(ctx, person, mentor, len(days[week]))
             missing = amount_below(
-                ctx.model, wanted, blocks, most, f"trainee_practice[{person.id},{week}]"
+                ctx.model, wanted, blocks, f"trainee_practice[{person.id},{week}]"
             )
 
             def describe(value: ValueOf, blocks: object = blocks, wanted: int = wanted) -> str:
                 return f"{value(blocks)} of {wanted} counter blocks wanted"  # type: ignore[arg-type]
 
             terms.append(
-                PenaltyTerm("trainee_practice", person.id, week, weight, missing, describe)
+                PenaltyTerm(
+                    "trainee_practice",
+                    person.id,
+                    week,
+                    weight,
+                    missing,
+                    describe,
+                    least=max(0, wanted - most),
+                )
             )
     return terms
 
