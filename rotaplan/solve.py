@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -525,7 +525,9 @@ def _search(
     if alternative is not None and alternative.value(objective) < first.value:
         stages.solver = alternative
         stages.hint_current_solution()
-        first = replace(first, value=int(alternative.value(objective)))
+        first = stages.unproven(name, int(alternative.value(objective)), first.bound, first.stopped)
+        if first.status == "optimal":
+            return first
     solver = stages.solver
     assert solver is not None
 

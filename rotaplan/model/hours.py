@@ -9,7 +9,7 @@ from math import ceil, floor
 
 from rotaplan.model.context import BuildContext, Expr, PenaltyTerm, Term, ValueOf
 from rotaplan.model.helpers import amount_below, minutes_of
-from rotaplan.model.reach import reachable
+from rotaplan.model.reach import most_minutes
 from rotaplan.model.variables import Var
 from rotaplan.problem import Slot
 
@@ -41,12 +41,8 @@ def add_hours_below_share(ctx: BuildContext) -> list[Term]:
                 continue
             pairs = by_week.get(week, [])
             worked = minutes_of([(slot.minutes, var) for slot, var in pairs])
-            most = max(
-                reachable(
-                    {slot.key: slot for slot, _var in pairs}.values(),
-                    day_cap=day_cap,
-                    most_minutes=share,
-                )
+            most = most_minutes(
+                {slot.key: slot for slot, _var in pairs}.values(), day_cap=day_cap, share=share
             )
             below = amount_below(
                 ctx.model, target, worked, f"hours_below_share[{person.id},{week}]"

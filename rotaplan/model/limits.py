@@ -7,7 +7,7 @@ from math import floor
 
 from rotaplan.model.context import BuildContext, Term
 from rotaplan.model.helpers import count_of, minutes_of
-from rotaplan.model.reach import reachable
+from rotaplan.model.reach import most_minutes
 from rotaplan.model.variables import Var
 from rotaplan.problem import Slot
 
@@ -71,14 +71,12 @@ def add_max_hours_share(ctx: BuildContext) -> list[Term]:
             by_week[slot.week].append((slot, var))
         for week, pairs in by_week.items():
             share = ctx.problem.shares[(person.id, week)]
-            totals = reachable(
-                {slot.key: slot for slot, _var in pairs}.values(),
-                day_cap=day_cap,
-                most_minutes=share,
+            most = most_minutes(
+                {slot.key: slot for slot, _var in pairs}.values(), day_cap=day_cap, share=share
             )
-            if _most_minutes(pairs) > max(totals):
+            if _most_minutes(pairs) > most:
                 worked = minutes_of([(slot.minutes, var) for slot, var in pairs])
-                ctx.model.add(worked <= max(totals))
+                ctx.model.add(worked <= most)
     return []
 
 

@@ -56,3 +56,9 @@ def reachable(
             and (most_minutes is None or total + more <= most_minutes)
         }
     return sorted({total for _blocks, total in states})
+
+
+def most_minutes(slots: Iterable[Slot], *, day_cap: int, share: int) -> int:
+    """The most minutes whole blocks of `slots` add up to within `day_cap` a day and
+    `share` in all (a person's week: at most one block each)."""
+    return max(reachable(slots, day_cap=day_cap, most_minutes=share))
