@@ -286,32 +286,41 @@ class _Stages:
         back-office gaps of the shortfall stages' rota close this way without a solve, and
         the soft goals start near everyone's share (rotaplan/model/start.py).
         """
-        if self.solver is None or self.interrupted:
-            return
-        current = _assignment_values(self.built, self.solver)
-        more = filled(self.built.ctx.vars, current)
-        if more != current:
-            self.solver = _evaluate_values(self.built, more, self.settings)
+        more = self.changed_rota(lambda values: filled(self.built.ctx.vars, values))
+        if more is not None:
+            self.solver = more
             self.hint_current_solution()
 
     def balanced_rota(self) -> cp_model.CpSolver | None:
         """The current rota with counter blocks traded towards everyone's fair part
         (rotaplan/model/balance.py), read by a solver; None if no trade helps.
 
-        The trades keep every rule by construction; the rota is re-checked against the
-        whole model all the same and dropped if it fails. It is not hinted: the first
-        soft-goal solve proves small offices fastest from the shortfall stages' rota
-        (benchmarks/RESULTS.md); the neighbourhoods start from whichever is better.
+        It is not hinted: the first soft-goal solve proves small offices fastest from the
+        shortfall stages' rota (benchmarks/RESULTS.md); the neighbourhoods start from
+        whichever is better.
         """
         ctx = self.built.ctx
-        if self.solver is None or self.interrupted or ctx.counter_minutes is None:
+        if ctx.counter_minutes is None:
+            return None
+        fair = fair_parts(ctx.problem, ctx.counter_minutes)
+        return self.changed_rota(lambda values: balanced(ctx.vars, values, fair))
+
+    def changed_rota(
+        self, change: Callable[[dict[int, int]], dict[int, int]]
+    ) -> cp_model.CpSolver | None:
+        """The current rota after `change` (assignment values by variable index in and out),
+        read by a solver on the whole model; None if there is no rota yet, nothing changed,
+        or the model refuses the result. The start heuristics keep every rule by
+        construction; the re-check makes a missed rule cost a better start, never a rule.
+        """
+        if self.solver is None or self.interrupted:
             return None
         current = _assignment_values(self.built, self.solver)
-        traded = balanced(ctx.vars, current, fair_parts(ctx.problem, ctx.counter_minutes))
-        if traded == current:
+        changed = change(current)
+        if changed == current:
             return None
         try:
-            return _evaluate_values(self.built, traded, self.settings)
+            return _evaluate_values(self.built, changed, self.settings)
         except NoRotaError:
             return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from rotaplan.config import Office
 from rotaplan.model.build import BuiltModel, build
-from rotaplan.problem import Problem, resolve
+from rotaplan.problem import Problem, Slot, resolve
 
 AREA_OF = {"F": "front", "B": "back"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,12 +77,30 @@ def problem_of(data: dict[str, Any]) -> Problem:
     return resolve(Office.model_validate(data))
 
 
-def pin(built: BuiltModel, staff: str, picture: str) -> None:
-    """Fix one person's week to `picture`; a symbol the domain cannot take makes it infeasible."""
+def cells(built: BuiltModel, picture: str) -> Iterator[tuple[Slot, str]]:
+    """(slot, symbol) for each open block of the week, in time order."""
     symbols = picture.split()
     slots = built.ctx.problem.slots
     assert len(symbols) == len(slots), f"picture has {len(symbols)} symbols for {len(slots)} blocks"
-    for slot, symbol in zip(slots, symbols, strict=True):
+    return zip(slots, symbols, strict=True)
+
+
+def values_of(built: BuiltModel, pictures: dict[str, str]) -> dict[int, int]:
+    """Assignment values (variable index -> 0/1) from one picture per person: F front,
+    B back, any other symbol off."""
+    values = {var.index: 0 for var in built.ctx.vars.all()}
+    for staff, picture in pictures.items():
+        for slot, symbol in cells(built, picture):
+            if symbol in AREA_OF:
+                var = built.ctx.vars.works(staff, slot.key, AREA_OF[symbol])
+                assert var is not None, f"{staff} cannot work {symbol} in {slot.key}"
+                values[var.index] = 1
+    return values
+
+
+def pin(built: BuiltModel, staff: str, picture: str) -> None:
+    """Fix one person's week to `picture`; a symbol the domain cannot take makes it infeasible."""
+    for slot, symbol in cells(built, picture):
         if symbol == ".":
             continue
         for area in ("front", "back"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -16,20 +17,8 @@ from rotaplan.model.fairness import fair_parts
 from rotaplan.problem import Problem
 from rotaplan.rota import Rota
 from rotaplan.solve import SolveSettings, _assignments, _evaluate_values
-from tests.factories import AREA_OF, office, person, problem_of
+from tests.factories import office, person, problem_of, values_of
 from tests.test_check import make_rota
-
-
-def values_of(built: BuiltModel, pictures: dict[str, str]) -> dict[int, int]:
-    """Assignment values from one picture per person (F front, B back, - off)."""
-    values = {var.index: 0 for var in built.ctx.vars.all()}
-    for staff, picture in pictures.items():
-        for slot, symbol in zip(built.ctx.problem.slots, picture.split(), strict=True):
-            if symbol in AREA_OF:
-                var = built.ctx.vars.works(staff, slot.key, AREA_OF[symbol])
-                assert var is not None, f"{staff} cannot work {symbol} in {slot.key}"
-                values[var.index] = 1
-    return values
 
 
 def counter_minutes(built: BuiltModel, values: dict[int, int]) -> int:
@@ -60,8 +49,8 @@ def counter_hours(rota: Rota) -> Counter[str]:
     hours: Counter[str] = Counter()
     for item in rota.assignments:
         if item.area == "front":
-            start, end = (int(t[11:13]) for t in (item.start, item.end))
-            hours[item.staff] += end - start
+            length = dt.datetime.fromisoformat(item.end) - dt.datetime.fromisoformat(item.start)
+            hours[item.staff] += round(length.total_seconds()) // 3600
     return hours
 
 
