@@ -27,6 +27,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rotaplan.model.build import BuiltModel
+from rotaplan.model.context import PenaltyTerm
 from rotaplan.model.fairness import fair_parts
 
 # Work (deterministic seconds) one neighbourhood may use; small keeps many tries per budget.
@@ -35,6 +36,11 @@ STEP_WORK = 0.2
 # START_FREE_VARIABLES assignment variables. Sizes grow after proofs, shrink after time-outs.
 START_SHARE = 0.3
 START_FREE_VARIABLES = 1000
+# Kinds of neighbourhood (see `improve`), drawn by what each gained per unit of work lately.
+DAYS, TRADE, COSTLY, ANYONE, PRACTICE = range(5)
+KINDS = 5
+RATE_MEMORY = 0.3  # weight of the latest step in a kind's smoothed gain rate
+RATE_FLOOR = 0.1  # a kind is drawn at least this often relative to the best one
 MIN_PEOPLE = 3
 # Work charged per step on top of the solver's own count, for cutting out the sub-model
 # (Python, about linear in the variables) and presolving it, which CP-SAT's deterministic
@@ -52,7 +58,6 @@ class Improvement:
     """The best values found, their objective, and how much work the search used."""
 
     values: dict[int, int]  # proto variable index -> value, for every variable
-    solver: cp_model.CpSolver  # the solve that found `values`
     objective: int
     work: float
     steps: int
@@ -68,7 +73,7 @@ def solution_values(solver: cp_model.CpSolver, count: int) -> dict[int, int]:
 
 def improve(
     built: BuiltModel,
-    start: cp_model.CpSolver,
+    start: dict[int, int],
     value: int,
     bound: int,
     work: float,
@@ -79,7 +84,8 @@ def improve(
     report: Callable[[int], None] | None = None,
     patience: float | None = None,
 ) -> Improvement:
-    """Re-optimise neighbourhoods of the rota in `values` (objective `value`) for up to `work`
+    """Re-optimise neighbourhoods of the rota `start` (every variable's value by proto index,
+    objective `value`) for up to `work`
     deterministic seconds, or until the objective meets the proven `bound`.
 
     The model's objective must be set; `configure` sets each
@@ -91,31 +97,42 @@ def improve(
     model = built.model
     rng = random.Random(seed)
     picker = Picker(built)
-    best = solution_values(start, len(model.proto.variables))
-    best_solver = start
+    best = dict(start)
     best_objective = value
-    costly = _costliest(built, start)
+    costs = _PersonCosts(built)
+    costly = costs.costliest(best)
     size = picker.start_size()
     graph = SubModels(model, {var.index for var in built.ctx.vars.all()})
     overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
     used = last_better = 0.0
     steps = improved = 0
     stalled = False
+    rates: list[float | None] = [None] * KINDS  # gain per unit of work, smoothed
     while used < work - 0.01 and picker.people and best_objective > bound and not stop():
         if patience is not None and used - last_better > patience:
             stalled = True
             break
         steps += 1
-        kind = steps % 4
-        if kind == 0 and len(picker.dates) > 1:
+        short = costs.short_of_practice(best)
+        usable = [
+            kind
+            for kind, ready in enumerate(
+                (len(picker.dates) > 1, True, bool(costly), True, bool(short))
+            )
+            if ready
+        ]
+        kind = _next_kind(rng, usable, rates)
+        if kind == DAYS:
             free = picker.days(rng)
-        elif kind == 1:
+        elif kind == TRADE:
             free = picker.trade(rng, best, size)
-        elif kind == 2 and costly:
+        elif kind == COSTLY:
             free = picker.costly(rng, costly, size)
+        elif kind == PRACTICE:
+            free = picker.practice(rng, best, rng.choice(short), size)
         else:
             free = picker.anyone(rng, size)
-        copy = graph.sub_model(model, free, best)
+        part = graph.sub_model(free, best)
         solver = cp_model.CpSolver()
         configure(solver)
         if steps % 2 == 0:
@@ -124,37 +141,82 @@ def improve(
             solver.parameters.linearization_level = 0
         step_work = min(STEP_WORK, work - used - overhead)
         solver.parameters.max_deterministic_time = max(step_work, 0.01)
-        status = solve_with(solver, copy)
-        used += solver.deterministic_time + overhead
+        status = solve_with(solver, part.model)
+        step_used = solver.deterministic_time + overhead
+        used += step_used
         interrupted = stop()
         if status == cp_model.OPTIMAL:
             size = min(len(picker.people), size * 1.25)
         elif status != cp_model.FEASIBLE or solver.deterministic_time >= 0.98 * step_work:
             size = max(MIN_PEOPLE, size * 0.8)
+        gain = 0
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = round(solver.objective_value)
+            gain = max(0, best_objective - found)
             if found < best_objective:
-                best = solution_values(solver, len(best))
-                best_solver = solver
+                best = part.values(solver, best)
                 best_objective = found
-                costly = _costliest(built, solver)
+                costly = costs.costliest(best)
                 improved += 1
                 last_better = used
                 if report is not None:
                     report(found)
+        rate = gain / step_used
+        before = rates[kind]
+        rates[kind] = rate if before is None else (1 - RATE_MEMORY) * before + RATE_MEMORY * rate
         if interrupted:
             break
-    return Improvement(best, best_solver, best_objective, used, steps, improved, stalled)
+    return Improvement(best, best_objective, used, steps, improved, stalled)
 
 
-def _costliest(built: BuiltModel, solver: cp_model.CpSolver) -> list[str]:
-    """People with a soft cost in `solver`'s rota, costliest first (ties in file order)."""
-    cost: dict[str, int] = defaultdict(int)
-    for term in built.penalties:
-        if term.staff is not None and term.weight:
-            cost[term.staff] += term.weight * int(solver.value(term.amount))
-    order = {person.id: index for index, person in enumerate(built.ctx.problem.people)}
-    return sorted((s for s in cost if cost[s] > 0), key=lambda s: (-cost[s], order[s]))
+def _next_kind(rng: random.Random, usable: list[int], rates: list[float | None]) -> int:
+    """The kind of the next neighbourhood: each usable kind once, then drawn in proportion
+    to what it gained per unit of work lately (never below RATE_FLOOR of the best kind's),
+    so the search spends its budget where the rota improves fastest."""
+    for kind in usable:
+        if rates[kind] is None:
+            return kind
+    known = [rates[kind] or 0.0 for kind in usable]
+    top = max(known)
+    if top <= 0:
+        return rng.choice(usable)
+    return rng.choices(usable, [max(rate, RATE_FLOOR * top) for rate in known])[0]
+
+
+class _PersonCosts:
+    """Each person's soft costs in a rota given as values by variable index."""
+
+    def __init__(self, built: BuiltModel) -> None:
+        self.order = {person.id: index for index, person in enumerate(built.ctx.problem.people)}
+        self.terms: list[tuple[PenaltyTerm, list[int], list[int], int]] = []
+        for term in built.penalties:
+            if term.staff is None or not term.weight:
+                continue
+            scratch = cp_model.CpModel()  # reads the cost's linear form off its objective
+            scratch.minimize(term.weight * term.amount)
+            form = scratch.proto.objective
+            self.terms.append((term, list(form.vars), list(form.coeffs), int(form.offset)))
+
+    def costliest(self, values: dict[int, int]) -> list[str]:
+        """People with a soft cost, costliest first (ties in file order)."""
+        cost: dict[str, int] = defaultdict(int)
+        for term, variables, coeffs, offset in self.terms:
+            assert term.staff is not None
+            cost[term.staff] += offset + sum(
+                c * values[v] for v, c in zip(variables, coeffs, strict=True)
+            )
+        return sorted((s for s in cost if cost[s] > 0), key=lambda s: (-cost[s], self.order[s]))
+
+    def short_of_practice(self, values: dict[int, int]) -> list[tuple[str, int]]:
+        """(trainee, week) where a trainee has less counter practice than they could have."""
+        short = []
+        for term, variables, coeffs, offset in self.terms:
+            if term.rule != "trainee_practice" or term.week is None or term.staff is None:
+                continue
+            cost = offset + sum(c * values[v] for v, c in zip(variables, coeffs, strict=True))
+            if cost > term.weight * term.least:
+                short.append((term.staff, term.week))
+        return short
 
 
 class Picker:
@@ -163,12 +225,21 @@ class Picker:
     def __init__(self, built: BuiltModel) -> None:
         problem = built.ctx.problem
         self.by_person: dict[str, list[int]] = defaultdict(list)
+        self.by_week: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.by_date: dict[object, list[int]] = defaultdict(list)
+        # slot key -> who could sit at the counter there, with the variable's index
+        self.seated: dict[object, list[tuple[str, int]]] = defaultdict(list)
+        # (person, week) -> the slots where the person could sit at the counter
+        self.counter_slots: dict[tuple[str, int], list[object]] = defaultdict(list)
         self.front: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for person in problem.people:
             for slot, area, var in built.ctx.vars.of_person(person.id):
                 self.by_person[person.id].append(var.index)
+                self.by_week[(person.id, slot.week)].append(var.index)
                 self.by_date[slot.date].append(var.index)
+                if area == "front":
+                    self.seated[slot.key].append((person.id, var.index))
+                    self.counter_slots[(person.id, slot.week)].append(slot.key)
                 if area == "front":
                     self.front[person.id].append((var.index, slot.minutes))
         self.people = [person.id for person in problem.people if self.by_person[person.id]]
@@ -228,6 +299,29 @@ class Picker:
             return self.anyone(rng, size)
         return self._free(chosen)
 
+    def practice(
+        self, rng: random.Random, values: dict[int, int], short: tuple[str, int], size: float
+    ) -> set[int]:
+        """A trainee short of counter practice in one week, their mentor, and people drawn
+        from those at the counter in the blocks the trainee could sit in, all for that week:
+        the mentor can then take a seat beside the trainee that someone else gives up."""
+        trainee, week = short
+        mentor = next(iter(sorted(self.partners.get(trainee, ()))), None)
+        sitting = sorted(
+            {
+                staff
+                for key in self.counter_slots[(trainee, week)]
+                for staff, index in self.seated[key]
+                if values[index] and staff not in (trainee, mentor)
+            }
+        )
+        chosen = [trainee, *([mentor] if mentor else [])]
+        chosen += rng.sample(sitting, k=min(len(sitting), max(1, round(size))))
+        free: set[int] = set()
+        for staff in chosen:
+            free.update(self.by_week[(staff, week)])
+        return free
+
     def _free(self, chosen: list[str]) -> set[int]:
         free: set[int] = set()
         for staff in chosen:
@@ -246,23 +340,33 @@ class SubModels:
     helper variables (costs, distances, gaps) reached from them through
     constraints with at most EXPAND_LIMIT helper variables; larger ones (a
     level's sum over every slot) are kept, but their other variables stay fixed.
+
+    The sub-model has the moving variables only (`SubModel`): a fixed variable's value
+    is folded into the constraints that mention it. Each constraint is read off the
+    protocol buffer once, here, into plain lists, which the folding then walks.
     """
 
     def __init__(self, model: cp_model.CpModel, assignments: set[int]) -> None:
         self.assignments = assignments
         self.helpers: list[list[int]] = []  # per constraint, its non-assignment variables
         self.mentions: list[list[int]] = [[] for _ in range(len(model.proto.variables))]
-        for number, constraint in enumerate(model.proto.constraints):
+        self.forms: list[_Form] = []
+        proto = model.proto
+        for number, constraint in enumerate(proto.constraints):
             indices = {ref if ref >= 0 else -ref - 1 for ref in _references(constraint)}
             self.helpers.append(sorted(indices - assignments))
             for index in indices:
                 self.mentions[index].append(number)
+            self.forms.append(_form(constraint))
+        self.domains = [list(variable.domain) for variable in proto.variables]
+        objective = proto.objective
+        self.objective = _Linear(list(objective.vars), list(objective.coeffs), 0)
+        self.objective_offset = objective.offset
+        self.scaling = objective.scaling_factor
 
-    def sub_model(
-        self, model: cp_model.CpModel, free: set[int], values: dict[int, int]
-    ) -> cp_model.CpModel:
-        """`model` with only the assignments in `free` (and what they reach) able to move,
-        hinted at `values`."""
+    def sub_model(self, free: set[int], values: dict[int, int]) -> SubModel:
+        """The sub-model with only the assignments in `free` (and what they reach) able to
+        move, hinted at `values`."""
         moving = set(free)
         queue = list(free)
         kept: set[int] = set()
@@ -279,21 +383,146 @@ class SubModels:
                     if other not in moving:
                         moving.add(other)
                         queue.append(other)
-        source = model.proto
-        sub = cp_model.CpModel()
-        variables = sub.proto.variables
-        for index in range(len(source.variables)):
-            if index in moving:
-                variables.add().copy_from(source.variables[index])
-            else:
-                variables.add().domain.extend((values[index], values[index]))
-        for number in sorted(kept):
-            sub.proto.constraints.add().copy_from(source.constraints[number])
-        sub.proto.objective.copy_from(source.objective)
         order = sorted(moving)
-        sub.proto.solution_hint.vars.extend(order)
-        sub.proto.solution_hint.values.extend(values[index] for index in order)
-        return sub
+        renumber = {old: new for new, old in enumerate(order)}
+        sub = cp_model.CpModel()
+        proto = sub.proto
+        for old in order:
+            proto.variables.add().domain.extend(self.domains[old])
+        constants: dict[int, int] = {}
+
+        def literal(ref: int) -> int:
+            """The sub-model's reference for `ref`; a fixed variable becomes a constant."""
+            index = ref if ref >= 0 else -ref - 1
+            new = renumber.get(index)
+            if new is None:
+                new = constants.get(index)
+                if new is None:
+                    new = len(proto.variables)
+                    proto.variables.add().domain.extend((values[index], values[index]))
+                    constants[index] = new
+            return new if ref >= 0 else -new - 1
+
+        for number in sorted(kept):
+            form = self.forms[number]
+            copy = proto.constraints.add()
+            copy.enforcement_literal.extend(literal(ref) for ref in form.enforcement)
+            if form.linear is not None:
+                shift = form.linear.fold(copy.linear, renumber, values, offset_field=False)
+                copy.linear.domain.extend(
+                    bound if abs(bound) >= _UNBOUNDED else bound - shift for bound in form.domain
+                )
+            elif form.kind == "lin_max":
+                target, *expressions = form.expressions
+                target.fold(copy.lin_max.target, renumber, values)
+                for expression in expressions:
+                    expression.fold(copy.lin_max.exprs.add(), renumber, values)
+            else:
+                getattr(copy, form.kind).literals.extend(literal(ref) for ref in form.literals)
+        objective = proto.objective
+        offset = self.objective.fold(objective, renumber, values, offset_field=False)
+        objective.offset = self.objective_offset + offset
+        if self.scaling:
+            objective.scaling_factor = self.scaling
+        proto.solution_hint.vars.extend(range(len(order)))
+        proto.solution_hint.values.extend(values[old] for old in order)
+        return SubModel(sub, order)
+
+
+@dataclass(frozen=True)
+class SubModel:
+    """A neighbourhood's model over its moving variables: variable `k` of `model` is
+    variable `moving[k]` of the whole model; every other variable is fixed, its value
+    folded into the constraints and the objective (a linear term into the bounds or
+    the offset, a clause's literal into a constant variable). The objective value is
+    the whole model's."""
+
+    model: cp_model.CpModel
+    moving: list[int]
+
+    def values(self, solver: cp_model.CpSolver, before: dict[int, int]) -> dict[int, int]:
+        """`before` with the moving variables at `solver`'s last solution."""
+        solution = solver.response_proto.solution
+        after = dict(before)
+        for new, old in enumerate(self.moving):
+            after[old] = int(solution[new])
+        return after
+
+
+# Domain ends beyond this are CP-SAT's "unbounded" and stay as they are when shifted.
+_UNBOUNDED = 2**62
+
+
+@dataclass(frozen=True)
+class _Linear:
+    """A linear expression as plain lists (`vars` are variable indices, never negated)."""
+
+    variables: list[int]
+    coeffs: list[int]
+    offset: int
+
+    def fold(
+        self,
+        target: Any,
+        renumber: dict[int, int],
+        values: dict[int, int],
+        offset_field: bool = True,
+    ) -> int:
+        """Write the moving terms, renumbered, into `target` (a proto with `vars` and
+        `coeffs`); the fixed terms' value goes to its `offset` (with `offset_field`) and
+        is returned."""
+        fixed = 0
+        new_vars: list[int] = []
+        new_coeffs: list[int] = []
+        for var, coeff in zip(self.variables, self.coeffs, strict=True):
+            new = renumber.get(var)
+            if new is None:
+                fixed += coeff * values[var]
+            else:
+                new_vars.append(new)
+                new_coeffs.append(coeff)
+        target.vars.extend(new_vars)
+        target.coeffs.extend(new_coeffs)
+        if offset_field:
+            target.offset = self.offset + fixed
+        return fixed
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One constraint read off the protocol buffer."""
+
+    kind: str
+    enforcement: list[int]
+    linear: _Linear | None = None
+    domain: tuple[int, ...] = ()
+    expressions: tuple[_Linear, ...] = ()  # lin_max: target, then the expressions
+    literals: tuple[int, ...] = ()
+
+
+def _form(constraint: Any) -> _Form:
+    enforcement = list(constraint.enforcement_literal)
+    if constraint.has_linear():
+        linear = constraint.linear
+        return _Form(
+            "linear",
+            enforcement,
+            _Linear(list(linear.vars), list(linear.coeffs), 0),
+            tuple(linear.domain),
+        )
+    if constraint.has_lin_max():
+        parts = (constraint.lin_max.target, *constraint.lin_max.exprs)
+        return _Form(
+            "lin_max",
+            enforcement,
+            expressions=tuple(
+                _Linear(list(part.vars), list(part.coeffs), int(part.offset)) for part in parts
+            ),
+        )
+    for kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+        if getattr(constraint, f"has_{kind}")():
+            return _Form(kind, enforcement, literals=tuple(getattr(constraint, kind).literals))
+    raise ValueError(f"no sub-models for this constraint yet: {constraint}")
 
 
 def _references(constraint: Any) -> list[int]:

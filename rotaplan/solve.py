@@ -31,7 +31,7 @@ from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
 from rotaplan.model.fairness import fair_parts
 from rotaplan.model.start import filled
-from rotaplan.neighbourhood import Improvement, improve
+from rotaplan.neighbourhood import Improvement, improve, solution_values
 from rotaplan.problem import AREAS, Problem
 from rotaplan.rota import Assignment, Penalty, Rota, Shortfall
 
@@ -53,6 +53,13 @@ FIRST_SOLVE_SHARE = 0.1
 # restart from its rota costs more than the search it saves (tight 30-person week, seeds
 # 0-4: median 5.3 s with 30 %, 10.0 s with 10 %).
 LEVEL_FIRST_SOLVE_SHARE = 0.3
+# From this many assignment variables on, a stage with a start of its own (the soft goals'
+# traded rota) goes to the neighbourhoods at once. The first full solve is there for its
+# bound, and on large offices the floor of certain costs is higher: 120 people over 2 weeks,
+# first solve 6.7 s wall for a bound of 2457 against a floor of 2481, the optimum
+# (benchmarks/RESULTS.md). A 60-person week (about 1,000 variables) needs the solve's 786
+# against a floor of 583.
+FIRST_SOLVE_UP_TO_VARIABLES = 3000
 NEIGHBOURHOOD_SHARE = 0.85
 # The neighbourhoods hand over to the closing solve after this share of their work
 # without a better rota.
@@ -125,21 +132,36 @@ class Result:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: str, started: float, progress: Callable[[Progress], None]) -> None:
+    """Reports each better solution, and ends the search on one that meets `floor`: a cost
+    every rota pays (`_Stages.least`), which CP-SAT itself may not know and would go on
+    trying to beat. With one worker the solutions come in a fixed order, so stopping at one
+    keeps the run reproducible."""
+
+    def __init__(
+        self,
+        stage: str,
+        started: float,
+        progress: Callable[[Progress], None] | None,
+        floor: int,
+    ) -> None:
         super().__init__()
         self._stage = stage
         self._started = started
         self._progress = progress
+        self._floor = floor
 
     def on_solution_callback(self) -> None:
-        self._progress(
-            Progress(
-                self._stage,
-                self.objective_value,
-                self.best_objective_bound,
-                time.monotonic() - self._started,
+        if self._progress is not None:
+            self._progress(
+                Progress(
+                    self._stage,
+                    self.objective_value,
+                    self.best_objective_bound,
+                    time.monotonic() - self._started,
+                )
             )
-        )
+        if self._floor > 0 and self.objective_value <= self._floor:
+            self.stop_search()
 
 
 class _Stages:
@@ -198,7 +220,9 @@ class _Stages:
         if bound_first and "use_objective_lb_search" not in self.settings.parameters:
             solver.parameters.use_objective_lb_search = True
         reporter = (
-            _Reporter(name, self.started, self.progress) if self.progress is not None else None
+            _Reporter(name, self.started, self.progress, self.least)
+            if self.progress is not None or self.least > 0
+            else None
         )
         status = run_solver(solver, model, self.ctrl_c, reporter)
         self.work_left -= solver.deterministic_time
@@ -526,8 +550,22 @@ def _search(
     budget = max(budget, 0.05)
     spent = stages.work_left
 
+    if alternative is not None and alternative.value(objective) <= stages.least:
+        # The start already pays only what every rota pays: nothing to search for.
+        stages.solver = alternative
+        stages.hint_current_solution()
+        value = int(alternative.value(objective))
+        return StageResult(name, "optimal", value, value, "proof")
     share = FIRST_SOLVE_SHARE if name == SOFT_STAGE else LEVEL_FIRST_SOLVE_SHARE
-    first = stages.run(name, objective, budget * share)
+    if alternative is not None and len(built.ctx.vars.all()) >= FIRST_SOLVE_UP_TO_VARIABLES:
+        # A large office: the traded start is far better than what the first solve finds,
+        # and the floor is a better bound than the one it proves (see the constant).
+        built.model.minimize(objective)
+        stages.solver = alternative
+        stages.hint_current_solution()
+        first = stages.unproven(name, int(alternative.value(objective)), 0, "work limit")
+    else:
+        first = stages.run(name, objective, budget * share)
     if first.status == "optimal" or stages.interrupted:
         return first
 
@@ -561,7 +599,7 @@ def _search(
     def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
         return run_solver(solver, model, stages.ctrl_c)
 
-    def neighbourhoods(start: cp_model.CpSolver, value: int, work: float) -> Improvement:
+    def neighbourhoods(start: dict[int, int], value: int, work: float) -> Improvement:
         found = improve(
             built,
             start,
@@ -578,7 +616,10 @@ def _search(
         stages.work_left -= found.work
         return found
 
-    better = neighbourhoods(solver, first.value, left() * NEIGHBOURHOOD_SHARE)
+    count = len(built.model.proto.variables)
+    better = neighbourhoods(
+        solution_values(solver, count), first.value, left() * NEIGHBOURHOOD_SHARE
+    )
     if (
         not better.stalled
         and better.objective - first.bound > FAR_GAP * better.objective
@@ -587,7 +628,7 @@ def _search(
     ):
         # Still improving and far from the bound: the closing solve would not close the gap
         # (300 people over 4 weeks: not once), more neighbourhoods do.
-        better = neighbourhoods(better.solver, better.objective, left())
+        better = neighbourhoods(better.values, better.objective, left())
     values, value = better.values, better.objective
     stages.solver = _evaluate_values(built, values, stages.settings)
     stages.hint_current_solution()

@@ -122,8 +122,12 @@ def add_fairness(ctx: BuildContext) -> list[Term]:
         if not steps:  # this person can never leave the free band
             continue
         amount = sum(steps[1:], start=steps[0])
-        _add_reach_cuts(ctx, staff, front, amount, fair)
-        terms.append(PenaltyTerm("fairness", staff, None, weight, amount, _describe(front, fair)))
+        least = _add_reach_cuts(ctx, staff, front, amount, fair)
+        terms.append(
+            PenaltyTerm(
+                "fairness", staff, None, weight, amount, _describe(front, fair), least=least
+            )
+        )
     return terms
 
 
@@ -137,9 +141,10 @@ def fairness_cost(front: int, fair: int) -> int:
     return cost
 
 
-def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fair: int) -> None:
+def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fair: int) -> int:
     """Tell the solver which counter totals the person can reach at all, and what the cost
     is at least there: the lower convex hull of (reachable total, its cost) as cuts.
+    Returns the least cost of any reachable total: every rota pays at least that.
 
     Redundant in every rota, but the linear relaxation alone lets a part-timer who can
     only take four-hour blocks sit 5.3 hours at no cost; with the cuts it proves
@@ -169,7 +174,9 @@ def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fa
     for (x1, y1), (x2, y2) in pairwise(_lower_hull(points)):
         # amount >= y1 + (y2 - y1) / (x2 - x1) * (front - x1), scaled to integers
         ctx.model.add((x2 - x1) * amount >= (x2 - x1) * y1 + (y2 - y1) * (front - x1))
-    ctx.model.add(amount >= min(y for _x, y in points))
+    least = min(y for _x, y in points)
+    ctx.model.add(amount >= least)
+    return least
 
 
 def _lower_hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from rotaplan.check import check
 from rotaplan.model.build import BuiltModel, build
-from rotaplan.neighbourhood import Picker, SubModels, improve, solution_values
+from rotaplan.neighbourhood import Picker, SubModels, _next_kind, improve, solution_values
 from rotaplan.problem import Problem
 from rotaplan.solve import SolveSettings, _assignments, _evaluate_values
 from tests.factories import office, person, problem_of
@@ -94,7 +95,7 @@ def test_neighbourhoods_improve_a_rota_and_keep_every_rule() -> None:
     start_cost = _evaluate_values(built, values, SolveSettings()).value(objective)
     built.model.minimize(objective)
 
-    found = improve(built, start, int(start_cost), 0, 3.0, 0, configure, solve_with, lambda: False)
+    found = improve(built, values, int(start_cost), 0, 3.0, 0, configure, solve_with, lambda: False)
     assert found.improved > 0
     assert found.objective < start_cost
     final = _evaluate_values(built, found.values, SolveSettings())
@@ -121,12 +122,15 @@ def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
     picker = Picker(built)
     free = picker.days(rng) if kind == "days" else picker.anyone(rng, people)
     sub = SubModels(built.model, {var.index for var in built.ctx.vars.all()})
-    part = sub.sub_model(built.model, free, values)
-    assert len(part.proto.constraints) < len(built.model.proto.constraints)
+    part = sub.sub_model(free, values)
+    assert len(part.model.proto.constraints) < len(built.model.proto.constraints)
+    # only what may move is a variable of the sub-model (and constants for fixed literals)
+    assert free <= set(part.moving)
+    assert len(part.model.proto.variables) < len(values)
     solver = one_worker()
     solver.parameters.max_time_in_seconds = 10
-    assert solver.solve(part) == cp_model.OPTIMAL
-    found = solution_values(solver, len(values))
+    assert solver.solve(part.model) == cp_model.OPTIMAL
+    found = part.values(solver, values)
     # Only the freed assignments moved ...
     for var in built.ctx.vars.all():
         if var.index not in free:
@@ -156,9 +160,83 @@ def test_a_search_that_cannot_improve_stops_on_its_patience() -> None:
 
     # bound 0 is below the optimum, so only the patience can end the search early
     found = improve(
-        built, optimum, value, 0, 50.0, 0, configure, solve_with, lambda: False, patience=0.5
+        built,
+        solution_values(optimum, len(built.model.proto.variables)),
+        value,
+        0,
+        50.0,
+        0,
+        configure,
+        solve_with,
+        lambda: False,
+        patience=0.5,
     )
     assert found.stalled
     assert found.improved == 0
     assert found.objective == value
     assert found.work < 50.0
+
+
+def test_practice_frees_the_trainee_their_mentor_and_people_at_the_counter_for_one_week() -> None:
+    built = with_soft_rules(two_weeks())
+    # Tim has no counter block; p0 and p1 hold both seats everywhere; the mentor is in
+    # the back office.
+    values = {var.index: 0 for var in built.ctx.vars.all()}
+    for staff, area in (("p0", "front"), ("p1", "front"), ("mentor", "back")):
+        for _slot, slot_area, var in built.ctx.vars.of_person(staff):
+            values[var.index] = int(slot_area == area)
+    picker = Picker(built)
+
+    free = picker.practice(random.Random(0), values, ("tim", 0), 1)
+
+    def week(staff: str, number: int) -> set[int]:
+        return {
+            var.index for slot, _area, var in built.ctx.vars.of_person(staff) if slot.week == number
+        }
+
+    assert week("tim", 0) | week("mentor", 0) <= free
+    assert not (week("tim", 1) | week("mentor", 1)) & free
+    # one of the two people at the counter, for that week only
+    freed = [staff for staff in ("p0", "p1") if week(staff, 0) <= free]
+    assert len(freed) == 1
+    assert not week(freed[0], 1) & free
+    others = {f"p{index}" for index in range(2, 9)}
+    assert not any(week(staff, 0) & free for staff in others)
+
+
+def test_kinds_are_each_tried_once_then_drawn_by_their_gain_per_work() -> None:
+    rng = random.Random(0)
+    assert _next_kind(rng, [0, 2, 3], [None] * 5) == 0
+    assert _next_kind(rng, [0, 2, 3], [1.0, None, None, None, None]) == 2
+    rates: list[float | None] = [10.0, 0.0, 5.0, 0.0, None]
+    drawn = Counter(_next_kind(rng, [0, 1, 2, 3], rates) for _ in range(2000))
+    assert drawn[0] > drawn[2] > drawn[1]
+    # a kind that gained nothing lately is still drawn now and then (RATE_FLOOR)
+    assert drawn[1] > 0
+    assert drawn[3] > 0
+    assert 4 not in drawn  # not usable now (no trainee short of practice)
+
+
+def test_a_search_from_a_rota_without_practice_gives_the_trainee_their_blocks() -> None:
+    built = with_soft_rules(two_weeks())
+    practice = [term for term in built.penalties if term.rule == "trainee_practice"]
+    objective = sum((term.weight * term.amount for term in built.penalties), start=0)
+    # A first rota that keeps the trainee away from the counter.
+    tim_front = [var for _slot, area, var in built.ctx.vars.of_person("tim") if area == "front"]
+    blocked = built.model.clone()
+    for var in tim_front:
+        blocked.add(blocked.get_bool_var_from_proto_index(var.index) == 0)
+    start = one_worker()
+    assert start.solve(blocked) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = solution_values(start, len(built.model.proto.variables))
+    first = _evaluate_values(built, values, SolveSettings())
+    assert sum(first.value(term.amount) for term in practice) == 4  # 2 blocks short a week
+    built.model.minimize(objective)
+
+    found = improve(
+        built, values, int(first.value(objective)), 0, 5.0, 0, configure, solve_with, lambda: False
+    )
+    final = _evaluate_values(built, found.values, SolveSettings())
+    assert sum(final.value(term.amount) for term in practice) == 0
+    report = check(two_weeks(), make_rota(two_weeks(), list(_assignments(built, final))))
+    assert report.violations == ()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from rotaplan.model.build import build
-from rotaplan.solve import SolveSettings, solve
+from rotaplan.solve import SolveSettings, _Reporter, solve
 from tests.factories import office, person, problem_of
 
 SETTINGS = SolveSettings(time_limit=10)
@@ -118,3 +120,50 @@ def test_the_certain_costs_are_known_before_solving() -> None:
     assert result.rota.objective is not None
     assert result.rota.bound is not None
     assert result.rota.objective >= result.rota.bound >= 414 + 690 + 690 + 120
+
+
+def test_the_certain_fairness_cost_is_the_least_of_the_reachable_counter_totals() -> None:
+    # Three 4-hour counter blocks for two equal people (fair part 6 h each): no total of
+    # whole blocks is within the free hour of 6 h, so each pays at least 2 h - 1 h = 60,
+    # and that is known before solving. The solve ends at that floor, proven.
+    data = office(
+        days={"mon": ["am"], "tue": ["am"], "wed": ["am"]},
+        front={"seats": 1},
+        staff=[person("anna"), person("ben")],
+    )
+    problem = problem_of(data)
+    built = build(problem)
+    built.add_soft_rules(3 * 240)
+    least = {term.staff: term.least for term in built.penalties if term.rule == "fairness"}
+    assert least == {"anna": 60, "ben": 60}
+
+    result = solve(problem, SETTINGS)
+    assert result.rota.objective == result.rota.bound == built.least_penalty()
+
+
+def _hinted_badly(reporter_floor: int) -> tuple[int, int, int]:
+    """Minimise the number of true switches, at least one on, from a hint with all ten on:
+    (status, objective, solutions seen) of one solve with a `_Reporter` at `reporter_floor`."""
+    model = cp_model.CpModel()
+    switches = [model.new_bool_var(f"x{index}") for index in range(10)]
+    model.add(sum(switches) >= 1)
+    model.minimize(sum(switches))
+    for switch in switches:
+        model.add_hint(switch, True)
+    seen: list[float] = []
+    reporter = _Reporter("test", 0.0, lambda report: seen.append(report.objective), reporter_floor)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False  # keep the hint as the first solution
+    status = solver.solve(model, reporter)
+    return status, round(solver.objective_value), len(seen)
+
+
+def test_a_solve_ends_on_the_first_rota_that_meets_the_floor() -> None:
+    # Without a floor CP-SAT goes on to the optimum, 1.
+    status, value, _seen = _hinted_badly(0)
+    assert (status, value) == (cp_model.OPTIMAL, 1)
+    # A floor of 10 (every rota costs at least that, as far as the reporter knows): the
+    # hinted rota meets it, and the search ends there, unproven by CP-SAT itself.
+    status, value, seen = _hinted_badly(10)
+    assert (status, value, seen) == (cp_model.FEASIBLE, 10, 1)
