@@ -3,13 +3,18 @@
 CP-SAT with one worker proves a small office quickly but improves a large
 one slowly: on 300 people over 4 weeks its first soft-goal solution was the
 hint itself after 40 seconds. Re-solving small neighbourhoods with every
-other assignment fixed moves much faster. Four kinds take turns: everyone on
-one or two days; people far above their fair part of the counter with people
-far below it (the trade fairness needs); the costliest people with others
-drawn at random; people drawn at random. A trainee is always freed with
-their mentor, since they only sit at the counter together. The run stays
-deterministic: the neighbourhoods come from a seeded random generator and
-every sub-solve stops on deterministic work, never on the clock.
+other assignment fixed moves much faster. Five kinds: everyone on one or
+two days; people far above their fair part of the counter with people far
+below it (the trade fairness needs); the costliest people with others drawn
+at random; people drawn at random; one person whose hours or practice in a
+week cost more than they must, with the people at the counter in the blocks
+they could sit in, for that week only (cheap steps that close the last
+half-hour gaps and give trainees their practice). Each kind is tried once,
+then drawn in proportion to what it gained per unit of work lately. A
+trainee is always freed with their mentor, since they only sit at the
+counter together. The run stays deterministic: the neighbourhoods come from
+a seeded random generator and every sub-solve stops on deterministic work,
+never on the clock.
 
 The shortfall stages use the same search (`rotaplan.solve._search`): on
 300 people over 4 weeks, day neighbourhoods close the back-office gaps a
@@ -37,15 +42,16 @@ STEP_WORK = 0.2
 START_SHARE = 0.3
 START_FREE_VARIABLES = 1000
 # Kinds of neighbourhood (see `improve`), drawn by what each gained per unit of work lately.
-DAYS, TRADE, COSTLY, ANYONE, PRACTICE = range(5)
+DAYS, TRADE, COSTLY, ANYONE, AROUND = range(5)
 KINDS = 5
 RATE_MEMORY = 0.3  # weight of the latest step in a kind's smoothed gain rate
 RATE_FLOOR = 0.1  # a kind is drawn at least this often relative to the best one
 MIN_PEOPLE = 3
 # Work charged per step on top of the solver's own count, for cutting out the sub-model
-# (Python, about linear in the variables) and presolving it, which CP-SAT's deterministic
-# time leaves out. Measured on 300 people over 4 weeks (22,000 variables): 40 ms to cut out a
-# sub-model, 0.1 s wall for a sub-solve that proves in 0.02 s of work.
+# (Python) and presolving it, which CP-SAT's deterministic time leaves out. Measured on 300
+# people over 4 weeks (22,000 variables): 40 ms to cut out a sub-model, 0.1 s wall for a
+# sub-solve that proves in 0.02 s of work. Charging by the sub-model's own size instead
+# (0.01 + 2e-5 a variable) measured no better and slower (benchmarks/RESULTS.md).
 STEP_OVERHEAD = 0.01
 STEP_OVERHEAD_PER_VARIABLE = 2e-6
 # A helper variable moves with the freed assignments if a constraint links them that
@@ -101,9 +107,10 @@ def improve(
     best_objective = value
     costs = _PersonCosts(built)
     costly = costs.costliest(best)
+    above = costs.above_floor(best)
     size = picker.start_size()
-    graph = SubModels(model, {var.index for var in built.ctx.vars.all()})
     overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
+    graph = SubModels(model, {var.index for var in built.ctx.vars.all()})
     used = last_better = 0.0
     steps = improved = 0
     stalled = False
@@ -113,11 +120,10 @@ def improve(
             stalled = True
             break
         steps += 1
-        short = costs.short_of_practice(best)
         usable = [
             kind
             for kind, ready in enumerate(
-                (len(picker.dates) > 1, True, bool(costly), True, bool(short))
+                (len(picker.dates) > 1, True, bool(costly), True, bool(above))
             )
             if ready
         ]
@@ -128,8 +134,8 @@ def improve(
             free = picker.trade(rng, best, size)
         elif kind == COSTLY:
             free = picker.costly(rng, costly, size)
-        elif kind == PRACTICE:
-            free = picker.practice(rng, best, rng.choice(short), size)
+        elif kind == AROUND:
+            free = picker.around(rng, best, rng.choice(above), size)
         else:
             free = picker.anyone(rng, size)
         part = graph.sub_model(free, best)
@@ -157,6 +163,7 @@ def improve(
                 best = part.values(solver, best)
                 best_objective = found
                 costly = costs.costliest(best)
+                above = costs.above_floor(best)
                 improved += 1
                 last_better = used
                 if report is not None:
@@ -207,16 +214,19 @@ class _PersonCosts:
             )
         return sorted((s for s in cost if cost[s] > 0), key=lambda s: (-cost[s], self.order[s]))
 
-    def short_of_practice(self, values: dict[int, int]) -> list[tuple[str, int]]:
-        """(trainee, week) where a trainee has less counter practice than they could have."""
-        short = []
+    def above_floor(self, values: dict[int, int]) -> list[tuple[str, int]]:
+        """(person, week) where a person's hours or practice of that week cost more than
+        every rota makes them pay (`PenaltyTerm.least`). Fairness, over the whole period,
+        is left to the trades: freeing someone for a week drawn at random for it made the
+        search worse (benchmarks/RESULTS.md)."""
+        found = []
         for term, variables, coeffs, offset in self.terms:
-            if term.rule != "trainee_practice" or term.week is None or term.staff is None:
+            if term.week is None or term.staff is None:
                 continue
             cost = offset + sum(c * values[v] for v, c in zip(variables, coeffs, strict=True))
             if cost > term.weight * term.least:
-                short.append((term.staff, term.week))
-        return short
+                found.append((term.staff, term.week))
+        return found
 
 
 class Picker:
@@ -299,27 +309,34 @@ class Picker:
             return self.anyone(rng, size)
         return self._free(chosen)
 
-    def practice(
-        self, rng: random.Random, values: dict[int, int], short: tuple[str, int], size: float
+    def around(
+        self,
+        rng: random.Random,
+        values: dict[int, int],
+        above: tuple[str, int],
+        size: float,
     ) -> set[int]:
-        """A trainee short of counter practice in one week, their mentor, and people drawn
-        from those at the counter in the blocks the trainee could sit in, all for that week:
-        the mentor can then take a seat beside the trainee that someone else gives up."""
-        trainee, week = short
-        mentor = next(iter(sorted(self.partners.get(trainee, ()))), None)
+        """One person whose cost is above their floor in one week, with their mentor or
+        trainees and people drawn from those at the counter in the blocks the person could
+        sit in, all for that week: the person can then take or give up a counter seat, and
+        a mentor can sit beside a trainee, in exchange with someone else. Small and quick
+        to solve; on 300 people over 4 weeks the other kinds left half-hour gaps in
+        people's hours that freeing one person for one week closes."""
+        staff, week = above
+        partners = sorted(self.partners.get(staff, ()))
         sitting = sorted(
             {
-                staff
-                for key in self.counter_slots[(trainee, week)]
-                for staff, index in self.seated[key]
-                if values[index] and staff not in (trainee, mentor)
+                other
+                for key in self.counter_slots[(staff, week)]
+                for other, index in self.seated[key]
+                if values[index] and other != staff and other not in partners
             }
         )
-        chosen = [trainee, *([mentor] if mentor else [])]
+        chosen = [staff, *partners]
         chosen += rng.sample(sitting, k=min(len(sitting), max(1, round(size))))
         free: set[int] = set()
-        for staff in chosen:
-            free.update(self.by_week[(staff, week)])
+        for one in chosen:
+            free.update(self.by_week[(one, week)])
         return free
 
     def _free(self, chosen: list[str]) -> set[int]:

@@ -12,7 +12,14 @@ from ortools.sat.python import cp_model
 
 from rotaplan.check import check
 from rotaplan.model.build import BuiltModel, build
-from rotaplan.neighbourhood import Picker, SubModels, _next_kind, improve, solution_values
+from rotaplan.neighbourhood import (
+    Picker,
+    SubModels,
+    _next_kind,
+    _PersonCosts,
+    improve,
+    solution_values,
+)
 from rotaplan.problem import Problem
 from rotaplan.solve import SolveSettings, _assignments, _evaluate_values
 from tests.factories import office, person, problem_of
@@ -177,7 +184,7 @@ def test_a_search_that_cannot_improve_stops_on_its_patience() -> None:
     assert found.work < 50.0
 
 
-def test_practice_frees_the_trainee_their_mentor_and_people_at_the_counter_for_one_week() -> None:
+def test_around_frees_the_trainee_their_mentor_and_people_at_the_counter_for_one_week() -> None:
     built = with_soft_rules(two_weeks())
     # Tim has no counter block; p0 and p1 hold both seats everywhere; the mentor is in
     # the back office.
@@ -187,7 +194,7 @@ def test_practice_frees_the_trainee_their_mentor_and_people_at_the_counter_for_o
             values[var.index] = int(slot_area == area)
     picker = Picker(built)
 
-    free = picker.practice(random.Random(0), values, ("tim", 0), 1)
+    free = picker.around(random.Random(0), values, ("tim", 0), 1)
 
     def week(staff: str, number: int) -> set[int]:
         return {
@@ -240,3 +247,17 @@ def test_a_search_from_a_rota_without_practice_gives_the_trainee_their_blocks() 
     assert sum(final.value(term.amount) for term in practice) == 0
     report = check(two_weeks(), make_rota(two_weeks(), list(_assignments(built, final))))
     assert report.violations == ()
+
+
+def test_above_floor_names_the_weeks_a_person_pays_more_than_they_must() -> None:
+    built = with_soft_rules(two_weeks())
+    costs = _PersonCosts(built)
+    # Nobody works at all: everyone is below their hours in both weeks, the trainee is
+    # short of practice in both; fairness is for the whole period and is not named.
+    nothing = {index: 0 for index in range(len(built.model.proto.variables))}
+    evaluated = solution_values(_evaluate_values(built, nothing, SolveSettings()), len(nothing))
+    above = set(costs.above_floor(evaluated))
+    assert ("tim", 0) in above
+    assert ("tim", 1) in above
+    assert {(f"p{index}", week) for index in range(9) for week in (0, 1)} <= above
+    assert all(week is not None for _staff, week in above)
