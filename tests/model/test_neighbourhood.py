@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 from rotaplan.check import check
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.neighbourhood import (
+    Improvement,
     Picker,
     SubModels,
     _next_kind,
@@ -261,3 +262,39 @@ def test_above_floor_names_the_weeks_a_person_pays_more_than_they_must() -> None
     assert ("tim", 1) in above
     assert {(f"p{index}", week) for index in range(9) for week in (0, 1)} <= above
     assert all(week is not None for _staff, week in above)
+
+
+def test_a_search_ends_once_the_rota_is_as_good_as_asked() -> None:
+    built = with_soft_rules(two_weeks())
+    objective = sum((term.weight * term.amount for term in built.penalties), start=0)
+    start = one_worker()
+    assert start.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = solution_values(start, len(built.model.proto.variables))
+    start_cost = int(_evaluate_values(built, values, SolveSettings()).value(objective))
+    built.model.minimize(objective)
+
+    def search(close_at: int) -> Improvement:
+        return improve(
+            built,
+            values,
+            start_cost,
+            0,
+            50.0,
+            0,
+            configure,
+            solve_with,
+            lambda: False,
+            close_at=close_at,
+        )
+
+    assert search(start_cost).steps == 0  # already good enough
+    # Halfway down: the search stops on the first rota at or below it, long before its
+    # budget, where without the target it goes on (the bound 0 is out of reach).
+    halfway = start_cost // 2
+    found = search(halfway)
+    assert found.objective <= halfway
+    assert found.work < 50.0
+    further = improve(
+        built, values, start_cost, 0, found.work + 5.0, 0, configure, solve_with, lambda: False
+    )
+    assert further.objective < found.objective
