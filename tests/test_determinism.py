@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import rotaplan.solve as solve_module
+from rotaplan.check import check
 from rotaplan.problem import load_problem
 from rotaplan.rota import rota_to_json
 from rotaplan.solve import SolveSettings, solve
@@ -30,3 +32,28 @@ def test_same_rota_when_stopped_on_the_work_limit(tmp_path: Path) -> None:
     second = solve(load_problem(root / "config" / "immigration-office.yaml"), settings)
     assert rota_to_json(first.rota) == rota_to_json(second.rota)
     assert any(stage.stopped == "work limit" for stage in first.stages)
+
+
+def test_a_large_office_without_a_first_soft_solve_gives_a_checked_rota_that_repeats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Offices with at least FIRST_SOLVE_UP_TO_VARIABLES assignment variables go to the
+    # neighbourhoods from the traded start at once; make the example office one of them.
+    monkeypatch.setattr(solve_module, "FIRST_SOLVE_UP_TO_VARIABLES", 0)
+    root = Path(__file__).resolve().parent.parent
+    office_file = root / "config" / "immigration-office.yaml"
+    settings = SolveSettings(time_limit=3, seed=2, workers=1)
+    reports: list[str] = []
+    problem = load_problem(office_file)
+    first = solve(problem, settings, lambda report: reports.append(report.stage))
+    soft = [stage for stage in reports if stage in ("soft_goals", "neighbourhoods")]
+    assert soft[0] == "neighbourhoods"  # no first full solve of the soft goals
+
+    report = check(problem, first.rota)
+    assert report.violations == ()
+    assert sum(report.cost_by_rule().values()) == first.rota.objective
+    assert first.rota.bound is not None and first.rota.objective is not None
+    assert first.rota.bound <= first.rota.objective
+
+    second = solve(load_problem(office_file), settings)
+    assert rota_to_json(first.rota) == rota_to_json(second.rota)
