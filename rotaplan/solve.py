@@ -540,7 +540,10 @@ def _search(
 ) -> StageResult:
     """Minimise `objective` with up to `budget` work: a full solve, then neighbourhoods if
     unproven, then a closing full solve. The objective is left unfixed. The neighbourhoods
-    start from the first solve's rota or from `alternative`'s, whichever costs less.
+    start from the first solve's rota or from `alternative`'s, whichever costs less; a
+    large office with an `alternative` starts from it without the first solve
+    (FIRST_SOLVE_UP_TO_VARIABLES), and a stage whose rota meets the floor
+    (`_Stages.least`) ends there, proven.
 
     The first solve uses CP-SAT's default search, which proves small stages at once and
     finds good rotas early; the neighbourhoods improve the rota until they stall; the
