@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,23 +219,26 @@ class _PersonCosts:
 
     def __init__(self, built: BuiltModel) -> None:
         self.order = {person.id: index for index, person in enumerate(built.ctx.problem.people)}
-        self.terms: list[tuple[PenaltyTerm, list[int], list[int], int]] = []
+        self.terms: list[tuple[PenaltyTerm, str, _Linear]] = []
         scratch = cp_model.CpModel()  # reads each cost's linear form off its objective
         for term in built.penalties:
             if term.staff is None or not term.weight:
                 continue
             scratch.minimize(term.weight * term.amount)
             form = scratch.proto.objective
-            self.terms.append((term, list(form.vars), list(form.coeffs), int(form.offset)))
+            linear = _Linear(list(form.vars), list(form.coeffs), int(form.offset))
+            self.terms.append((term, term.staff, linear))
+
+    def _costs(self, values: dict[int, int]) -> Iterator[tuple[PenaltyTerm, str, int]]:
+        """Every term with its person and its weighted cost in `values`."""
+        for term, staff, linear in self.terms:
+            yield term, staff, linear.value(values)
 
     def costliest(self, values: dict[int, int]) -> list[str]:
         """People with a soft cost, costliest first (ties in file order)."""
         cost: dict[str, int] = defaultdict(int)
-        for term, variables, coeffs, offset in self.terms:
-            assert term.staff is not None
-            cost[term.staff] += offset + sum(
-                c * values[v] for v, c in zip(variables, coeffs, strict=True)
-            )
+        for _term, staff, amount in self._costs(values):
+            cost[staff] += amount
         return sorted((s for s in cost if cost[s] > 0), key=lambda s: (-cost[s], self.order[s]))
 
     def above_floor(self, values: dict[int, int]) -> list[tuple[str, int]]:
@@ -243,14 +246,11 @@ class _PersonCosts:
         every rota makes them pay (`PenaltyTerm.least`). Fairness, over the whole period,
         is left to the trades: freeing someone for a week drawn at random for it made the
         search worse (benchmarks/RESULTS.md)."""
-        found = []
-        for term, variables, coeffs, offset in self.terms:
-            if term.week is None or term.staff is None:
-                continue
-            cost = offset + sum(c * values[v] for v, c in zip(variables, coeffs, strict=True))
-            if cost > term.weight * term.least:
-                found.append((term.staff, term.week))
-        return found
+        return [
+            (staff, term.week)
+            for term, staff, amount in self._costs(values)
+            if term.week is not None and amount > term.weight * term.least
+        ]
 
 
 class Picker:
@@ -505,6 +505,12 @@ class _Linear:
     def __post_init__(self) -> None:
         if any(var < 0 for var in self.variables):
             raise ValueError("no sub-models for linear terms of negated literals yet")
+
+    def value(self, values: dict[int, int]) -> int:
+        """The expression's value at `values`."""
+        return self.offset + sum(
+            coeff * values[var] for var, coeff in zip(self.variables, self.coeffs, strict=True)
+        )
 
     def fold(
         self,

@@ -556,31 +556,31 @@ def _search(
     budget = max(budget, 0.05)
     spent = stages.work_left
 
-    if alternative is not None and alternative.value(objective) <= stages.least:
-        # The start already pays only what every rota pays: nothing to search for.
-        stages.solver = alternative
-        stages.hint_current_solution()
-        value = int(alternative.value(objective))
-        return StageResult(name, "optimal", value, value, "proof")
-    share = FIRST_SOLVE_SHARE if name == SOFT_STAGE else LEVEL_FIRST_SOLVE_SHARE
-    skipped = False
-    if alternative is not None and len(built.ctx.vars.all()) >= FIRST_SOLVE_UP_TO_VARIABLES:
-        # A large office: the traded start is far better than what the first solve finds,
-        # and the floor is a better bound than the one it proves (see the constant).
-        skipped = True
+    def adopt(bound: int, stopped: str) -> StageResult:
+        """Go on from `alternative`'s rota; proven if it meets `bound` or the floor."""
+        assert alternative is not None
         built.model.minimize(objective)
         stages.solver = alternative
         stages.hint_current_solution()
-        first = stages.unproven(name, int(alternative.value(objective)), 0, "work limit")
+        return stages.unproven(name, int(alternative.value(objective)), bound, stopped)
+
+    start = None if alternative is None else int(alternative.value(objective))
+    # A start at the floor needs no search. On a large office the traded start is far better
+    # than what the first solve finds, and the floor a better bound than the one it proves
+    # (see FIRST_SOLVE_UP_TO_VARIABLES).
+    skipped = start is not None and (
+        start <= stages.least or len(built.ctx.vars.all()) >= FIRST_SOLVE_UP_TO_VARIABLES
+    )
+    if skipped:
+        first = adopt(0, "work limit")
     else:
+        share = FIRST_SOLVE_SHARE if name == SOFT_STAGE else LEVEL_FIRST_SOLVE_SHARE
         first = stages.run(name, objective, budget * share)
     if first.status == "optimal" or stages.interrupted:
         return first
 
-    if alternative is not None and alternative.value(objective) < first.value:
-        stages.solver = alternative
-        stages.hint_current_solution()
-        first = stages.unproven(name, int(alternative.value(objective)), first.bound, first.stopped)
+    if start is not None and start < first.value:
+        first = adopt(first.bound, first.stopped)
         if first.status == "optimal":
             return first
     solver = stages.solver
@@ -607,7 +607,7 @@ def _search(
     def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
         return run_solver(solver, model, stages.ctrl_c)
 
-    index: list[SearchIndex] = []  # read off the model once, for every call below
+    index = SearchIndex.of(built)  # read off the model once, for both calls below
     # Soft goals whose bound came from a first solve: once the rota is as near that bound as
     # NEIGHBOURHOOD_MIN_GAP, the closing solve finishes faster than more neighbourhoods
     # (60 people, seeds 0-3: 9.5 / 5.0 / 6.7 / 5.3 s -> 5.2 / 4.8 / 7.9 / 5.4 s; seed 0 took
@@ -620,8 +620,6 @@ def _search(
     )
 
     def neighbourhoods(start: dict[int, int], value: int, work: float) -> Improvement:
-        if not index:
-            index.append(SearchIndex.of(built))
         found = improve(
             built,
             start,
@@ -634,7 +632,7 @@ def _search(
             stop,
             report,
             patience=max(NEIGHBOURHOOD_PATIENCE * work, 1.0),
-            index=index[0],
+            index=index,
             close_at=close_at,
         )
         stages.work_left -= found.work
