@@ -48,8 +48,9 @@ WALL_CLOCK_MARGIN = 5.0
 DEFAULT_LINEARIZATION_LEVEL = 2
 # From this many assignment variables on, hints cover every variable (see hint_current_solution).
 COMPLETE_HINT_FROM_VARIABLES = 5000
-# A stage's budget (`_search`): a first full solve (10 %), neighbourhoods (up to 85 % of
-# the rest, fewer once they stop improving), then a closing full solve with what is left.
+# A stage's budget (`_search`): a first full solve (10 %; the soft goals' searches at the
+# objective's lower bound), neighbourhoods (up to 85 % of the rest, fewer once they stop
+# improving), then a closing full solve at the lower bound with what is left.
 FIRST_SOLVE_SHARE = 0.1
 # A shortfall level's first solve gets more: small offices prove their levels in it, and a
 # restart from its rota costs more than the search it saves (tight 30-person week, seeds
@@ -545,12 +546,14 @@ def _search(
     (FIRST_SOLVE_UP_TO_VARIABLES), and a stage whose rota meets the floor
     (`_Stages.least`) ends there, proven.
 
-    The first solve uses CP-SAT's default search, which proves small stages at once and
-    finds good rotas early; the neighbourhoods improve the rota until they stall; the
-    closing solve starts from the best rota and searches at the objective's lower bound
-    (`use_objective_lb_search`), which raised the bound to the optimum where the default
-    search did not (a tight 30-person week: proven in 9 s instead of unproven after 28 s;
-    benchmarks/RESULTS.md).
+    A shortfall level's first solve uses CP-SAT's default search, which proves small levels
+    at once; the soft goals' first solve searches at the objective's lower bound
+    (`use_objective_lb_search`): it is there for the bound, which the neighbourhoods cannot
+    raise, and it often proves the stage by itself (60 people, seeds 0-7: median 6.4 ->
+    2.8 s; benchmarks/RESULTS.md). The neighbourhoods improve the rota until they stall;
+    the closing solve starts from the best rota and searches at the lower bound too, which
+    raised the bound to the optimum where the default search did not (a tight 30-person
+    week: proven in 9 s instead of unproven after 28 s).
     """
     built = stages.built
     budget = max(budget, 0.05)
@@ -574,8 +577,9 @@ def _search(
     if skipped:
         first = adopt(0, "work limit")
     else:
-        share = FIRST_SOLVE_SHARE if name == SOFT_STAGE else LEVEL_FIRST_SOLVE_SHARE
-        first = stages.run(name, objective, budget * share)
+        soft = name == SOFT_STAGE
+        share = FIRST_SOLVE_SHARE if soft else LEVEL_FIRST_SOLVE_SHARE
+        first = stages.run(name, objective, budget * share, bound_first=soft)
     if first.status == "optimal" or stages.interrupted:
         return first
 
