@@ -190,6 +190,8 @@ class _Stages:
         # A lower bound on the current stage's objective known before solving: CP-SAT's own
         # bound can be weaker (rotaplan.model.build.BuiltModel.least_penalty).
         self.least = 0
+        # What the neighbourhoods read off the model, kept for later stages (SearchIndex).
+        self.index: SearchIndex | None = None
 
     def configure(self, solver: cp_model.CpSolver, work: float) -> None:
         """Set a solver's parameters: budget, seed, workers, then the user's extras."""
@@ -613,7 +615,8 @@ def _search(
     def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
         return run_solver(solver, model, stages.ctrl_c)
 
-    index = SearchIndex.of(built)  # read off the model once, for both calls below
+    # Read off the model once for both calls below; what earlier stages read is kept.
+    index = stages.index = SearchIndex.of(built, stages.index)
     # Soft goals whose bound came from a first solve: once the rota is as near that bound as
     # NEIGHBOURHOOD_MIN_GAP, the closing solve finishes faster than more neighbourhoods
     # (60 people, seeds 0-3: 9.5 / 5.0 / 6.7 / 5.3 s -> 5.2 / 4.8 / 7.9 / 5.4 s; seed 0 took

@@ -298,3 +298,27 @@ def test_a_search_ends_once_the_rota_is_as_good_as_asked() -> None:
         built, values, start_cost, 0, found.work + 5.0, 0, configure, solve_with, lambda: False
     )
     assert further.objective < found.objective
+
+
+def test_an_index_extended_after_a_stage_reads_the_model_as_a_fresh_index_does() -> None:
+    built = build(two_weeks())
+    assignments = {var.index for var in built.ctx.vars.all()}
+    built.model.minimize(sum(term.missing for term in built.shortfalls))
+    earlier = SubModels(built.model, assignments)
+    read = len(earlier.forms)
+    # a later stage: the level fixed, the soft rules added, a new objective
+    built.model.add(sum(term.missing for term in built.shortfalls) <= 3)
+    seats = sum(
+        term.need * term.slot.minutes for term in built.shortfalls if term.level == "front_seats"
+    )
+    built.add_soft_rules(seats)
+    built.model.minimize(sum((term.weight * term.amount for term in built.penalties), start=0))
+    extended = earlier.extend(built.model)
+    fresh = SubModels(built.model, assignments)
+    assert extended is earlier and len(extended.forms) > read
+    assert extended.forms == fresh.forms
+    assert extended.helpers == fresh.helpers
+    assert extended.mentions == fresh.mentions
+    assert extended.domains == fresh.domains
+    assert extended.objective == fresh.objective
+    assert extended.objective_offset == fresh.objective_offset
