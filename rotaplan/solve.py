@@ -30,7 +30,7 @@ from rotaplan.model.balance import balanced
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
 from rotaplan.model.fairness import fair_parts
-from rotaplan.model.start import filled
+from rotaplan.model.start import filled, moved
 from rotaplan.neighbourhood import Improvement, SearchIndex, improve, solution_values
 from rotaplan.problem import AREAS, Problem
 from rotaplan.rota import Assignment, Penalty, Rota, Shortfall
@@ -317,7 +317,8 @@ class _Stages:
         back-office gaps of the shortfall stages' rota close this way without a solve, and
         the soft goals start near everyone's share (rotaplan/model/start.py).
         """
-        more = self.changed_rota(lambda values: filled(self.built.ctx.vars, values))
+        assignments = self.built.ctx.vars
+        more = self.changed_rota(lambda values: moved(assignments, filled(assignments, values)))
         if more is not None:
             self.solver = more
             self.hint_current_solution()

@@ -8,16 +8,23 @@ keeps every hard rule as long as the person's day and week stay within their
 limits, and it never opens a gap (cover only counts up). This module adds,
 for each person and week, the back-office blocks that bring them closest to
 their share, keeping every block they already have.
+
+Filling stops at people's shares, so a block whose back office is short of
+its minimum can stay short while another block of the same week has more
+people there than it needs. `moved` closes such gaps by moving one person's
+back-office block from a block with people to spare to the short one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import combinations
 from math import floor
 
+from rotaplan.model.reach import most_minutes
 from rotaplan.model.variables import Assignments, Var
-from rotaplan.problem import Slot, SlotKey
+from rotaplan.problem import Person, Slot, SlotKey
 
 
 def filled(assignments: Assignments, values: dict[int, int]) -> dict[int, int]:
@@ -86,3 +93,101 @@ def _added(
         best = step
     top = max(best)
     return [var for variables in best[top][1] for var in variables]
+
+
+def moved(assignments: Assignments, values: dict[int, int]) -> dict[int, int]:
+    """`values` with back-office blocks moved to blocks short of their back-office minimum.
+
+    A move takes a non-trainee who does not work in the short block out of the back
+    office of another block of the same week that keeps its minimum and its skill needs
+    without them, and into the short block; their day stays within the daily cap and
+    their week within what whole blocks allow (the limit of `add_max_hours_share`).
+    Short blocks are taken in slot order, candidates in the order of the office file.
+    """
+    problem = assignments.problem
+    day_cap = floor(problem.rules.max_hours_per_day * 60)
+    result = dict(values)
+
+    def working(key: SlotKey, area: str) -> list[Person]:
+        return [
+            person
+            for person, var in assignments.in_slot(key, area)
+            if result[var.index] and not person.trainee
+        ]
+
+    def minutes_worked(person: Person, keep: Callable[[Slot], bool]) -> int:
+        return sum(
+            slot.minutes
+            for slot, _area, var in assignments.of_person(person.id)
+            if result[var.index] and keep(slot)
+        )
+
+    week_limit: dict[tuple[str, int], int] = {}
+
+    def most_in_week(person: Person, week: int) -> int:
+        if (person.id, week) not in week_limit:
+            slots = {
+                slot.key: slot
+                for slot, _a, _v in assignments.of_person(person.id)
+                if slot.week == week
+            }
+            week_limit[(person.id, week)] = most_minutes(
+                slots.values(), day_cap=day_cap, share=problem.shares[(person.id, week)]
+            )
+        return week_limit[(person.id, week)]
+
+    def may_leave(person: Person, key: SlotKey) -> bool:
+        demand = problem.demand[key]
+        present = working(key, "back")
+        if len(present) - 1 < demand.back_min:
+            return False
+        return all(
+            sum(other.has_skill(skill) for other in present) - 1 >= need
+            for skill, need in demand.back_needs.items()
+            if person.has_skill(skill)
+        )
+
+    for short in problem.slots:
+        while len(working(short.key, "back")) < problem.demand[short.key].back_min:
+            move = _first_move(
+                assignments, result, short, day_cap, minutes_worked, most_in_week, may_leave
+            )
+            if move is None:
+                break
+            result[move[0].index] = 0
+            result[move[1].index] = 1
+    return result
+
+
+def _first_move(
+    assignments: Assignments,
+    values: dict[int, int],
+    short: Slot,
+    day_cap: int,
+    minutes_worked: Callable[[Person, Callable[[Slot], bool]], int],
+    most_in_week: Callable[[Person, int], int],
+    may_leave: Callable[[Person, SlotKey], bool],
+) -> tuple[Var, Var] | None:
+    """(back-office variable to switch off, the short block's one to switch on), or None."""
+    for person, target in assignments.in_slot(short.key, "back"):
+        if person.trainee or values[target.index]:
+            continue
+        if any(
+            values[var.index]
+            for slot, _area, var in assignments.of_person(person.id)
+            if slot.key == short.key
+        ):
+            continue  # already at the counter in that block
+        for slot, area, var in assignments.of_person(person.id):
+            if area != "back" or not values[var.index] or slot.week != short.week:
+                continue
+            day = minutes_worked(person, lambda other: other.date == short.date)
+            if slot.date == short.date:
+                day -= slot.minutes
+            week = minutes_worked(person, lambda other: other.week == short.week)
+            week += short.minutes - slot.minutes
+            if day + short.minutes > day_cap or week > most_in_week(person, short.week):
+                continue
+            if may_leave(person, slot.key):
+                return var, target
+    return None

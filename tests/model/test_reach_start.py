@@ -12,7 +12,7 @@ from rotaplan.check import check
 from rotaplan.model.build import build
 from rotaplan.model.fairness import _lower_hull, fairness_cost
 from rotaplan.model.reach import reachable
-from rotaplan.model.start import filled
+from rotaplan.model.start import filled, moved
 from rotaplan.problem import Slot
 from rotaplan.rota import Assignment
 from tests.factories import office, person, problem_of
@@ -141,6 +141,38 @@ def test_filled_start_keeps_every_rule_and_only_adds_back_office_blocks() -> Non
         worked[item.staff] += 4 * 60 if item.block == "am" else 3 * 60
     # Anna: 7 h a day cap, 35 h open: all 35 h. Ben: 20 h share. Cem: two days, 14 h.
     assert worked == {"anna": 35 * 60, "ben": 20 * 60, "cem": 14 * 60}
+
+
+def test_moved_start_closes_back_office_gaps_from_blocks_with_people_to_spare() -> None:
+    # One person in the back office every block, someone with Arabic among them; Anna and
+    # Ben have used their 14 hours on Monday and Tuesday, together, so Wednesday to Friday
+    # are empty and nobody has hours left to fill them.
+    data = office(
+        back={"min": 1, "needs": {"ar": 1}},
+        staff=[person("anna", hours=14, skills=["ar"]), person("ben", hours=14)],
+    )
+    problem = problem_of(data)
+    built = build(problem)
+    variables = built.ctx.vars
+    start = {var.index: 0 for var in variables.all()}
+    for slot in problem.slots:
+        if slot.date.weekday() < 2:
+            for staff in ("anna", "ben"):
+                start[variables.works(staff, slot.key, "back").index] = 1  # type: ignore[union-attr]
+    assert filled(variables, start) == start  # no hours left: filling cannot help
+    after = moved(variables, start)
+    rota = make_rota(problem, _assignments(problem, built, after))
+    result = check(problem, rota)
+    assert result.ok(), result
+    worked: dict[str, list[tuple[int, str]]] = {"anna": [], "ben": []}
+    for item in rota.assignments:
+        worked[item.staff].append((item.date.weekday(), item.block))
+    # Anna holds the only Arabic: she may not leave a block. Ben moves each of his four
+    # blocks to the first empty block of the same length, within his 14 hours.
+    assert sorted(worked["anna"]) == [(0, "am"), (0, "pm"), (1, "am"), (1, "pm")]
+    assert sorted(worked["ben"]) == [(2, "am"), (2, "pm"), (3, "am"), (3, "pm")]
+    short = {(gap.date.weekday(), gap.block) for gap in rota.shortfalls if gap.what == "min"}
+    assert short == {(4, "am"), (4, "pm")}
 
 
 def _assignments(problem, built, values) -> list[Assignment]:  # type: ignore[no-untyped-def]
