@@ -104,41 +104,61 @@ def moved(assignments: Assignments, values: dict[int, int]) -> dict[int, int]:
     their week within what whole blocks allow (the limit of `add_max_hours_share`).
     Short blocks are taken in slot order, candidates in the order of the office file.
     """
-    problem = assignments.problem
-    day_cap = floor(problem.rules.max_hours_per_day * 60)
-    result = dict(values)
+    mover = _Mover(assignments, dict(values))
+    for short in assignments.problem.slots:
+        while len(mover.working(short.key)) < assignments.problem.demand[short.key].back_min:
+            move = mover.first_move(short)
+            if move is None:
+                break
+            off, on = move
+            mover.values[off.index] = 0
+            mover.values[on.index] = 1
+    return mover.values
 
-    def working(key: SlotKey, area: str) -> list[Person]:
+
+class _Mover:
+    """The rota being changed by `moved`, with the checks a move must pass."""
+
+    def __init__(self, assignments: Assignments, values: dict[int, int]) -> None:
+        self.assignments = assignments
+        self.problem = assignments.problem
+        self.values = values
+        self.day_cap = floor(self.problem.rules.max_hours_per_day * 60)
+        self._week_limit: dict[tuple[str, int], int] = {}
+
+    def working(self, key: SlotKey) -> list[Person]:
+        """The non-trainees in the back office of block `key`."""
         return [
             person
-            for person, var in assignments.in_slot(key, area)
-            if result[var.index] and not person.trainee
+            for person, var in self.assignments.in_slot(key, "back")
+            if self.values[var.index] and not person.trainee
         ]
 
-    def minutes_worked(person: Person, keep: Callable[[Slot], bool]) -> int:
+    def minutes_worked(self, person: Person, keep: Callable[[Slot], bool]) -> int:
+        """Minutes `person` works in the blocks `keep` accepts."""
         return sum(
             slot.minutes
-            for slot, _area, var in assignments.of_person(person.id)
-            if result[var.index] and keep(slot)
+            for slot, _area, var in self.assignments.of_person(person.id)
+            if self.values[var.index] and keep(slot)
         )
 
-    week_limit: dict[tuple[str, int], int] = {}
-
-    def most_in_week(person: Person, week: int) -> int:
-        if (person.id, week) not in week_limit:
+    def most_in_week(self, person: Person, week: int) -> int:
+        """The most minutes of whole blocks `person` may work in `week`."""
+        if (person.id, week) not in self._week_limit:
             slots = {
                 slot.key: slot
-                for slot, _a, _v in assignments.of_person(person.id)
+                for slot, _area, _var in self.assignments.of_person(person.id)
                 if slot.week == week
             }
-            week_limit[(person.id, week)] = most_minutes(
-                slots.values(), day_cap=day_cap, share=problem.shares[(person.id, week)]
+            self._week_limit[(person.id, week)] = most_minutes(
+                slots.values(), day_cap=self.day_cap, share=self.problem.shares[(person.id, week)]
             )
-        return week_limit[(person.id, week)]
+        return self._week_limit[(person.id, week)]
 
-    def may_leave(person: Person, key: SlotKey) -> bool:
-        demand = problem.demand[key]
-        present = working(key, "back")
+    def may_leave(self, person: Person, key: SlotKey) -> bool:
+        """True if block `key` keeps its back-office minimum and skill needs without `person`."""
+        demand = self.problem.demand[key]
+        present = self.working(key)
         if len(present) - 1 < demand.back_min:
             return False
         return all(
@@ -147,47 +167,27 @@ def moved(assignments: Assignments, values: dict[int, int]) -> dict[int, int]:
             if person.has_skill(skill)
         )
 
-    for short in problem.slots:
-        while len(working(short.key, "back")) < problem.demand[short.key].back_min:
-            move = _first_move(
-                assignments, result, short, day_cap, minutes_worked, most_in_week, may_leave
-            )
-            if move is None:
-                break
-            result[move[0].index] = 0
-            result[move[1].index] = 1
-    return result
-
-
-def _first_move(
-    assignments: Assignments,
-    values: dict[int, int],
-    short: Slot,
-    day_cap: int,
-    minutes_worked: Callable[[Person, Callable[[Slot], bool]], int],
-    most_in_week: Callable[[Person, int], int],
-    may_leave: Callable[[Person, SlotKey], bool],
-) -> tuple[Var, Var] | None:
-    """(back-office variable to switch off, the short block's one to switch on), or None."""
-    for person, target in assignments.in_slot(short.key, "back"):
-        if person.trainee or values[target.index]:
-            continue
-        if any(
-            values[var.index]
-            for slot, _area, var in assignments.of_person(person.id)
-            if slot.key == short.key
-        ):
-            continue  # already at the counter in that block
-        for slot, area, var in assignments.of_person(person.id):
-            if area != "back" or not values[var.index] or slot.week != short.week:
+    def first_move(self, short: Slot) -> tuple[Var, Var] | None:
+        """(back-office variable to switch off, the short block's one to switch on), or None."""
+        values = self.values
+        for person, target in self.assignments.in_slot(short.key, "back"):
+            if person.trainee or values[target.index]:
                 continue
-            day = minutes_worked(person, lambda other: other.date == short.date)
-            if slot.date == short.date:
-                day -= slot.minutes
-            week = minutes_worked(person, lambda other: other.week == short.week)
-            week += short.minutes - slot.minutes
-            if day + short.minutes > day_cap or week > most_in_week(person, short.week):
-                continue
-            if may_leave(person, slot.key):
-                return var, target
-    return None
+            mine = self.assignments.of_person(person.id)
+            if any(values[var.index] for slot, _area, var in mine if slot.key == short.key):
+                continue  # already at the counter in that block
+            for slot, area, var in mine:
+                if area != "back" or not values[var.index] or slot.week != short.week:
+                    continue
+                day = self.minutes_worked(person, lambda other: other.date == short.date)
+                if slot.date == short.date:
+                    day -= slot.minutes
+                week = self.minutes_worked(person, lambda other: other.week == short.week)
+                week += short.minutes - slot.minutes
+                if day + short.minutes > self.day_cap:
+                    continue
+                if week > self.most_in_week(person, short.week):
+                    continue
+                if self.may_leave(person, slot.key):
+                    return var, target
+        return None
