@@ -134,11 +134,14 @@ def add_fairness(ctx: BuildContext) -> list[Term]:
 def fairness_cost(front: int, fair: int) -> int:
     """The fairness amount (before the weight) of `front` counter minutes against `fair`."""
     distance = abs(front - fair)
-    cost = 0
-    for step in range(FAIRNESS_STEPS):
-        threshold = FAIRNESS_TOLERANCE_MINUTES + step * FAIRNESS_STEP_MINUTES
-        cost += max(0, distance - threshold)
-    return cost
+    beyond = distance - FAIRNESS_TOLERANCE_MINUTES
+    if beyond <= 0:
+        return 0
+    # the sum over the steps k whose threshold (tolerance + k x step) lies below the distance
+    # of (distance - threshold), in closed form: it is called for every trade the balanced
+    # start weighs (about 160,000 times on 300 people over 4 weeks)
+    steps = min(FAIRNESS_STEPS, -(-beyond // FAIRNESS_STEP_MINUTES))
+    return steps * beyond - FAIRNESS_STEP_MINUTES * steps * (steps - 1) // 2
 
 
 def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fair: int) -> int:

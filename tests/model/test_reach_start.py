@@ -107,6 +107,14 @@ def test_fairness_cost_steps() -> None:
     assert fairness_cost(600 - 180, 600) == 60 * 1 + 60 * 2  # 2nd hour costs 1, 3rd costs 2
 
 
+@given(st.integers(0, 6000), st.integers(0, 6000))
+def test_fairness_cost_is_the_per_minute_price(front: int, fair: int) -> None:
+    # README: up to an hour either side is free; each minute in the k-th hour past that
+    # costs k, and 8 from the 8th hour on.
+    beyond = max(0, abs(front - fair) - 60)
+    assert fairness_cost(front, fair) == sum(min(8, -(-m // 60)) for m in range(1, beyond + 1))
+
+
 def test_filled_start_keeps_every_rule_and_only_adds_back_office_blocks() -> None:
     data = office(
         front={
