@@ -42,13 +42,15 @@ ROOT = HERE.parent
 MEASURE = """
 import json, resource, subprocess, sys, time
 out, command = sys.argv[1], sys.argv[2:]
+spawned = time.monotonic()
 started = time.perf_counter()
 done = subprocess.run(command, capture_output=True, text=True)
 wall = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 scale = 1 if sys.platform == "darwin" else 1024  # macOS reports bytes, Linux KiB
 with open(out, "w") as handle:
-    json.dump({"wall": wall, "peak_bytes": peak * scale, "returncode": done.returncode,
+    json.dump({"wall": wall, "spawned": spawned, "peak_bytes": peak * scale,
+               "returncode": done.returncode,
                "stderr": done.stderr[-2000:], "stdout": done.stdout[-2000:]}, handle)
 """
 
@@ -88,6 +90,8 @@ class Run:
     shortfalls: int | None = None  # total missing over all shortfall lines
     stages: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    first_rota: float | None = None  # seconds from the start of the process
+    proven: float | None = None  # seconds until every stage was proven, if they were
 
     @property
     def gap(self) -> float | None:
@@ -126,7 +130,9 @@ def problem_size(path: Path) -> tuple[int, int]:
 
 
 def solve_once(office: Path, out: Path, time_limit: float, workers: int) -> Run:
-    """Solve in a fresh process; measure it and read its rota.json."""
+    """Solve in a fresh process; measure it and read its rota.json and timings (the
+    monotonic clock is the machine's, so the child's readings compare with the spawn)."""
+    timings_file = out.parent / f"{out.name}.timings.json"
     command = [
         sys.executable,
         "-m",
@@ -140,6 +146,8 @@ def solve_once(office: Path, out: Path, time_limit: float, workers: int) -> Run:
         "--workers",
         str(workers),
         "--quiet",
+        "--timings",
+        str(timings_file),
     ]
     report = out.parent / f"{out.name}.measure.json"
     subprocess.run([sys.executable, "-c", MEASURE, str(report), *command], check=True)
@@ -160,6 +168,12 @@ def solve_once(office: Path, out: Path, time_limit: float, workers: int) -> Run:
     run.bound = rota.get("bound")
     run.shortfalls = sum(int(item.get("missing", 0)) for item in rota.get("shortfalls", []))
     run.stages = list(rota.get("stages", []))
+    timings = json.loads(timings_file.read_text(encoding="utf-8"))
+    spawned = measured["spawned"]
+    if timings.get("first_rota") is not None:
+        run.first_rota = timings["first_rota"] - spawned
+    if timings.get("proven") is not None:
+        run.proven = timings["proven"] - spawned
     return run
 
 
@@ -253,6 +267,14 @@ def _stages(runs: list[Run]) -> str:
     return f"{proven}/{len(solved[0].stages)}" + (f" ({', '.join(stops)})" if stops else "")
 
 
+def _proven(runs: list[Run]) -> str:
+    """Median seconds to the proof of every stage, over the runs that got there ('-' for
+    none; with the count when only some did)."""
+    proven = [run.proven for run in runs if run.proven is not None]
+    text = _number(median(proven), 2)
+    return text if len(proven) in (0, len(runs)) else f"{text} ({len(proven)}/{len(runs)})"
+
+
 def _repeatable(runs: list[Run]) -> str:
     """'yes' if every run gave the same status, objective, bound and shortfall."""
     outcomes = {(run.status, run.objective, run.bound, run.shortfalls) for run in runs}
@@ -264,10 +286,11 @@ def _repeatable(runs: list[Run]) -> str:
 def results_table(results: list[CaseResult]) -> list[str]:
     """The main Markdown table: one row per case, medians over its runs."""
     lines = [
-        "| case | people | weeks | blocks | runs | wall s (median) | wall s (range) | peak MiB "
-        "| status | objective | bound | gap | shortfall | stages proven | same each run |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: "
-        "| ---: | --- | --- |",
+        "| case | people | weeks | blocks | runs | first rota s | proven s | wall s (median) "
+        "| wall s (range) | peak MiB | status | objective | bound | gap | shortfall "
+        "| stages proven | same each run |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: "
+        "| ---: | ---: | --- | --- |",
     ]
     for result in results:
         runs = result.runs
@@ -283,6 +306,8 @@ def results_table(results: list[CaseResult]) -> list[str]:
                     str(result.case.weeks),
                     str(result.slots),
                     str(len(runs)),
+                    _number(median([r.first_rota for r in ok if r.first_rota is not None]), 2),
+                    _proven(ok),
                     _number(median(walls), 2),
                     f"{min(walls):.2f}-{max(walls):.2f}",
                     _number(median([run.peak_mb for run in runs]), 0),

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from rotaplan.errors import (
 if TYPE_CHECKING:
     from rotaplan.problem import Problem
     from rotaplan.rota import Rota
-    from rotaplan.solve import SolveSettings
+    from rotaplan.solve import Result, SolveSettings
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -36,6 +37,7 @@ EXIT_SHORTFALLS = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
 PROGRESS_AFTER_SECONDS = 1.0
+STARTED = time.monotonic()  # when the command line was loaded (see --timings)
 
 
 def _say(text: str = "") -> None:
@@ -80,6 +82,12 @@ def _command_solve(args: argparse.Namespace) -> int:
     problem = load_problem(args.office)
     out = Path(args.out)
     check_output_folder(out, force=args.force)  # refuse before a long solve, not after
+    timings = Path(args.timings) if args.timings else None
+    if timings is not None and (timings.is_dir() or timings.resolve() == out.resolve()):
+        raise OutputExistsError(
+            f"--timings {timings} is a folder; nothing was written. Name a file, "
+            "e.g. --timings timings.json."
+        )
     settings = SolveSettings(
         time_limit=args.time_limit,
         seed=args.seed,
@@ -100,6 +108,7 @@ def _command_solve(args: argparse.Namespace) -> int:
             args.quiet = True
 
     result = solve(problem, settings, progress)
+    solved = time.monotonic()
     report = check(problem, result.rota)
     if not report.ok():
         lines = "\n".join(f"  {v.rule}: {v.message}" for v in report.violations)
@@ -114,6 +123,8 @@ def _command_solve(args: argparse.Namespace) -> int:
         )
         return EXIT_SHORTFALLS
     written = publish_rota(problem, result.rota, out, force=args.force)
+    if timings is not None:
+        _write_timings(timings, result, solved)
     if not args.quiet:
         _say(full_report(problem, result.rota))
     interrupted = " (interrupted: the best complete rota so far)" if result.interrupted else ""
@@ -122,6 +133,25 @@ def _command_solve(args: argparse.Namespace) -> int:
         f"in {result.seconds:.1f} s{interrupted}."
     )
     return EXIT_OK
+
+
+def _write_timings(path: Path, result: Result, solved: float) -> None:
+    """When the run reached each point, as `time.monotonic()` readings, for benchmarks:
+    the command line loaded, the first complete rota, the solve done (`proven` too if every
+    stage was proven optimal, else null) and every file written. Kept out of rota.json,
+    which must not change from run to run."""
+    from rotaplan.files import write_atomic
+    from rotaplan.solve import Status
+
+    stamps = {
+        "clock": "time.monotonic",
+        "loaded": STARTED,
+        "first_rota": result.first_rota_at,
+        "solved": solved,
+        "proven": solved if result.status == Status.OPTIMAL else None,
+        "written": time.monotonic(),
+    }
+    write_atomic(path, json.dumps(stamps, indent=2) + "\n")
 
 
 def _shortfall_explanation(problem: Problem, rota: Rota, settings: SolveSettings) -> str:
@@ -207,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--quiet", action="store_true", help="print only the summary line")
     solve.add_argument(
         "--param", action="append", metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)"
+    )
+    solve.add_argument(
+        "--timings",
+        metavar="FILE",
+        help="also write when the first rota, the solve and the files were done (JSON)",
     )
     solve.set_defaults(handler=_command_solve)
 

@@ -134,6 +134,9 @@ class Result:
     stages: tuple[StageResult, ...]
     seconds: float
     interrupted: bool
+    # time.monotonic() when the first complete rota was found (its shortfalls aside): the
+    # first solution of the first solve, or the end of that solve without a progress callback
+    first_rota_at: float | None = None
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -148,14 +151,17 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         started: float,
         progress: Callable[[Progress], None] | None,
         floor: int,
+        found: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__()
         self._stage = stage
         self._started = started
         self._progress = progress
         self._floor = floor
+        self._found = found
 
     def on_solution_callback(self) -> None:
+        self._found()
         if self._progress is not None:
             self._progress(
                 Progress(
@@ -184,7 +190,8 @@ class _Stages:
         self.started = time.monotonic()
         self.work_left = settings.time_limit
         self.wall_limit = settings.time_limit * WALL_CLOCK_FACTOR + WALL_CLOCK_MARGIN
-        self.solver: cp_model.CpSolver | None = None
+        self.first_rota_at: float | None = None  # see Result.first_rota_at
+        self._solver: cp_model.CpSolver | None = None
         self.results: list[StageResult] = []
         self.ctrl_c = Interrupted()
         # A lower bound on the current stage's objective known before solving: CP-SAT's own
@@ -192,6 +199,22 @@ class _Stages:
         self.least = 0
         # What the neighbourhoods read off the model, kept for later stages (SearchIndex).
         self.index: SearchIndex | None = None
+
+    @property
+    def solver(self) -> cp_model.CpSolver | None:
+        """The solver holding the current rota (None before the first)."""
+        return self._solver
+
+    @solver.setter
+    def solver(self, solver: cp_model.CpSolver | None) -> None:
+        if solver is not None:
+            self.found_rota()
+        self._solver = solver
+
+    def found_rota(self) -> None:
+        """Note the time of the first complete rota."""
+        if self.first_rota_at is None:
+            self.first_rota_at = time.monotonic()
 
     def configure(self, solver: cp_model.CpSolver, work: float) -> None:
         """Set a solver's parameters: budget, seed, workers, then the user's extras."""
@@ -227,7 +250,7 @@ class _Stages:
         if bound_first and "use_objective_lb_search" not in self.settings.parameters:
             solver.parameters.use_objective_lb_search = True
         reporter = (
-            _Reporter(name, self.started, self.progress, self.least)
+            _Reporter(name, self.started, self.progress, self.least, self.found_rota)
             if self.progress is not None or self.least > 0
             else None
         )
@@ -536,6 +559,7 @@ def solve(
         stages=results,
         seconds=time.monotonic() - stages.started,
         interrupted=stages.interrupted,
+        first_rota_at=stages.first_rota_at,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from tests.factories import run_rotaplan as run
@@ -34,6 +35,31 @@ def test_solve_refuses_to_overwrite_without_force(small_office: Path, tmp_path: 
     assert (out / "rota.json").stat().st_mtime_ns == before
     forced = run("solve", str(small_office), "--out", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
+
+
+def test_solve_timings_say_when_each_step_was_done(small_office: Path, tmp_path: Path) -> None:
+    out, timings = tmp_path / "out", tmp_path / "timings.json"
+    before = time.monotonic()
+    done = run("solve", str(small_office), "--out", str(out), "--timings", str(timings))
+    after = time.monotonic()
+    assert done.returncode == 0, done.stderr
+    stamps = json.loads(timings.read_text(encoding="utf-8"))
+    rota = json.loads((out / "rota.json").read_text(encoding="utf-8"))
+    # the machine's monotonic clock: the child's readings lie within the parent's
+    points = [stamps[key] for key in ("loaded", "first_rota", "solved", "written")]
+    assert [before, *points, after] == sorted([before, *points, after])
+    assert stamps["proven"] == (stamps["solved"] if rota["status"] == "optimal" else None)
+    assert "timings" not in json.dumps(rota)  # rota.json stays the same from run to run
+
+
+def test_solve_timings_into_a_folder_is_refused_before_solving(
+    small_office: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    done = run("solve", str(small_office), "--out", str(out), "--timings", str(tmp_path))
+    assert done.returncode == 2
+    assert "--timings" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
 
 
 def test_bad_input_exit_2_nothing_written(tmp_path: Path) -> None:
