@@ -83,11 +83,8 @@ def _command_solve(args: argparse.Namespace) -> int:
     out = Path(args.out)
     check_output_folder(out, force=args.force)  # refuse before a long solve, not after
     timings = Path(args.timings) if args.timings else None
-    if timings is not None and (timings.is_dir() or timings.resolve() == out.resolve()):
-        raise OutputExistsError(
-            f"--timings {timings} is a folder; nothing was written. Name a file, "
-            "e.g. --timings timings.json."
-        )
+    if timings is not None:
+        _check_timings_file(timings, out)
     settings = SolveSettings(
         time_limit=args.time_limit,
         seed=args.seed,
@@ -133,6 +130,22 @@ def _command_solve(args: argparse.Namespace) -> int:
         f"in {result.seconds:.1f} s{interrupted}."
     )
     return EXIT_OK
+
+
+def _check_timings_file(timings: Path, out: Path) -> None:
+    """Refuse a --timings path that is a folder or lies in the --out folder (which is
+    replaced as a whole, and must hold only what rotaplan writes), before solving."""
+    if timings.is_dir():
+        raise OutputExistsError(
+            f"--timings {timings} is a folder; nothing was written. Name a file, "
+            "e.g. --timings timings.json."
+        )
+    target = out.resolve()
+    if target == timings.resolve() or target in timings.resolve().parents:
+        raise OutputExistsError(
+            f"--timings {timings} is inside the --out folder {out}/; nothing was written. "
+            "Name a file outside it, e.g. --timings timings.json."
+        )
 
 
 def _write_timings(path: Path, result: Result, solved: float) -> None:

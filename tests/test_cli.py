@@ -52,14 +52,15 @@ def test_solve_timings_say_when_each_step_was_done(small_office: Path, tmp_path:
     assert "timings" not in json.dumps(rota)  # rota.json stays the same from run to run
 
 
-def test_solve_timings_into_a_folder_is_refused_before_solving(
+def test_solve_timings_in_a_folder_or_in_out_is_refused_before_solving(
     small_office: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    done = run("solve", str(small_office), "--out", str(out), "--timings", str(tmp_path))
-    assert done.returncode == 2
-    assert "--timings" in done.stderr and "Traceback" not in done.stderr
-    assert not out.exists()
+    for timings in (tmp_path, out / "timings.json"):
+        done = run("solve", str(small_office), "--out", str(out), "--timings", str(timings))
+        assert done.returncode == 2
+        assert "--timings" in done.stderr and "Traceback" not in done.stderr
+        assert not out.exists()
 
 
 def test_bad_input_exit_2_nothing_written(tmp_path: Path) -> None:
