@@ -129,7 +129,7 @@ def problem_size(path: Path) -> tuple[int, int]:
     return len(problem.people), len(problem.slots)
 
 
-def solve_once(office: Path, out: Path, time_limit: float, workers: int) -> Run:
+def solve_once(office: Path, out: Path, time_limit: float, workers: int, seed: int = 0) -> Run:
     """Solve in a fresh process; measure it and read its rota.json and timings (the
     monotonic clock is the machine's, so the child's readings compare with the spawn)."""
     timings_file = out.parent / f"{out.name}.timings.json"
@@ -145,6 +145,8 @@ def solve_once(office: Path, out: Path, time_limit: float, workers: int) -> Run:
         f"{time_limit:g}",
         "--workers",
         str(workers),
+        "--seed",
+        str(seed),
         "--quiet",
         "--timings",
         str(timings_file),
@@ -374,7 +376,9 @@ def write_results(
         "```",
         "",
         f"Every run is a fresh `python -m rotaplan solve FILE --out DIR --time-limit "
-        f"{args.time_limit:g} --workers {args.workers}` process; times and memory are for the "
+        f"{args.time_limit:g} --workers {args.workers} --seed "
+        f"{'K` process, K = 0, 1, ... for the runs of a case' if args.vary_seed else '0` process'}"
+        "; times and memory are for the "
         "whole process (start-up, loading, model building, solving, writing the exports). "
         "Offices come from `benchmarks/generate.py` with the seed shown in the case list "
         "below. Columns are explained in `benchmarks/README.md`.",
@@ -436,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, help="keep offices and rotas in this folder")
     parser.add_argument(
+        "--vary-seed",
+        action="store_true",
+        help="solver seed K for run K (0, 1, ...): medians over seeds instead of repeats",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="generate and load the offices, solve nothing"
     )
     args = parser.parse_args(argv)
@@ -461,7 +470,11 @@ def main(argv: list[str] | None = None) -> int:
             runs: list[Run] = []
             for index in range(0 if args.dry_run else args.runs):
                 run = solve_once(
-                    office, work / f"{case.name}-run{index + 1}", args.time_limit, args.workers
+                    office,
+                    work / f"{case.name}-run{index + 1}",
+                    args.time_limit,
+                    args.workers,
+                    index if args.vary_seed else 0,
                 )
                 runs.append(run)
                 print(
