@@ -410,7 +410,9 @@ def write_results(
     kept = kept_notes(path)
     if kept:
         lines += ["", kept.rstrip()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from rotaplan.files import write_atomic  # the results file is never left half-written
+
+    write_atomic(path, "\n".join(lines) + "\n")
 
 
 KEPT_HEADING = "## What each change bought"
