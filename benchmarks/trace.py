@@ -1,6 +1,7 @@
 """Solve one office in-process and print every stage's progress with its time.
 
-    python benchmarks/trace.py OFFICE [--time-limit S] [--seed N] [--param NAME=VALUE ...]
+    python benchmarks/trace.py OFFICE [--time-limit S] [--seed N] [--workers N]
+                               [--param NAME=VALUE ...]
 
 Prints one line per improvement (stage, objective, bound, seconds since the
 solve started), then the import, load and solve times and each stage's result.
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("office")
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
     imported = time.monotonic()
@@ -53,6 +55,7 @@ def main() -> None:
     settings = SolveSettings(
         time_limit=args.time_limit,
         seed=args.seed,
+        workers=args.workers,
         parameters={name: _value(value) for name, value in parameters.items()},
     )
     result = solve(problem, settings, progress)

@@ -14,8 +14,9 @@ limit is only a safety net, and a rota that hit it says so in its `stages`.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -25,7 +26,7 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from rotaplan.errors import InputError, Mistake, NoRotaError
-from rotaplan.interrupt import Interrupted, run_solver
+from rotaplan.interrupt import Interrupted, run_solver, wait
 from rotaplan.model.balance import balanced
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
@@ -33,6 +34,7 @@ from rotaplan.model.fairness import fair_parts
 from rotaplan.model.start import filled, moved
 from rotaplan.neighbourhood import Improvement, SearchIndex, improve, solution_values
 from rotaplan.problem import AREAS, Problem
+from rotaplan.race import Race
 from rotaplan.rota import Assignment, Penalty, Rota, Shortfall
 
 SOFT_STAGE = "soft_goals"
@@ -71,6 +73,11 @@ NEIGHBOURHOOD_SHARE = 0.85
 # The neighbourhoods hand over to the closing solve after this share of their work
 # without a better rota.
 NEIGHBOURHOOD_PATIENCE = 0.2
+# In a race (`_race`) the neighbourhoods hand over sooner: their closing solve is what proves
+# the stage, and the other core is no longer waiting for them (60 people, seeds 0-7, two
+# workers: 6.7, 8.1, 12.3, 2.8, 4.0, 2.1, 2.5, 1.5 s with 0.2 -> 6.5, 7.0, 8.4, 2.7, 3.3,
+# 1.9, 2.9, 1.5 s; benchmarks/RESULTS.md).
+RACE_PATIENCE = 0.05
 # Neighbourhoods only when the first solve left a gap of at least this share of its value
 # (and more than 1): nearer the bound, what is left is a proof.
 NEIGHBOURHOOD_MIN_GAP = 0.02
@@ -156,6 +163,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         progress: Callable[[Progress], None] | None,
         floor: int,
         found: Callable[[], None] = lambda: None,
+        race: Race | None = None,
     ) -> None:
         super().__init__()
         self._stage = stage
@@ -163,6 +171,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._progress = progress
         self._floor = floor
         self._found = found
+        self._race = race
 
     def on_solution_callback(self) -> None:
         self._found()
@@ -175,7 +184,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     time.monotonic() - self._started,
                 )
             )
-        if self._floor > 0 and self.objective_value <= self._floor:
+        value = round(self.objective_value)
+        met = self._race is not None and self._race.offer(value)
+        if met or (self._floor > 0 and value <= self._floor):
             self.stop_search()
 
 
@@ -193,6 +204,10 @@ class _Stages:
         self.progress = progress
         self.started = time.monotonic()
         self.work_left = settings.time_limit
+        # Threads per CP-SAT solve: with two or more workers the soft goals race two searches
+        # (`_race`), and each solve gets half. One solve with two interleaved workers proved
+        # the 60-person week's counter seats in 5.4 s where one worker needs 0.06 s.
+        self.workers = max(1, settings.workers // 2)
         self.wall_limit = settings.time_limit * WALL_CLOCK_FACTOR + WALL_CLOCK_MARGIN
         self.first_rota_at: float | None = None  # see Result.first_rota_at
         self._solver: cp_model.CpSolver | None = None
@@ -226,11 +241,11 @@ class _Stages:
         params.max_deterministic_time = max(work, 0.01)
         params.max_time_in_seconds = max(self.wall_limit - self.elapsed(), 0.01)
         params.random_seed = self.settings.seed
-        params.num_workers = self.settings.workers
+        params.num_workers = self.workers
         # Full linearisation: proves the shortfall levels of tight weeks in milliseconds where
         # the default level needs minutes (benchmarks/RESULTS.md).
         params.linearization_level = DEFAULT_LINEARIZATION_LEVEL
-        if self.settings.workers > 1:
+        if self.workers > 1:
             params.interleave_search = True  # keeps multi-worker search deterministic
         _apply_parameters(params, self.settings.parameters)
 
@@ -241,18 +256,24 @@ class _Stages:
         work: float,
         *,
         bound_first: bool = False,
+        race: Race | None = None,
     ) -> StageResult:
         """Minimise `objective` with up to `work` deterministic seconds; the objective stays
         set for a further search (`fix` ends the stage). With `bound_first`, CP-SAT searches
         at the objective's lower bound (unless the user set `use_objective_lb_search` with
-        --param).
+        --param). With a `race`, the objective is already set, each better bound is told to
+        the race, and the rota found is not hinted: the race's other search reads the model
+        meanwhile.
         """
         model = self.built.model
-        model.minimize(objective)
+        if race is None:
+            model.minimize(objective)
         solver = cp_model.CpSolver()
         self.configure(solver, work)
         if bound_first and "use_objective_lb_search" not in self.settings.parameters:
             solver.parameters.use_objective_lb_search = True
+        if race is not None:
+            solver.best_bound_callback = race.raise_bound
         reporter = (
             _Reporter(name, self.started, self.progress, self.least, self.found_rota)
             if self.progress is not None or self.least > 0
@@ -286,7 +307,8 @@ class _Stages:
             bound = round(solver.best_objective_bound)
             result = self.unproven(name, value, bound, self.why_stopped(solver, work))
             self.solver = solver
-        self.hint_current_solution()
+        if race is None:
+            self.hint_current_solution()
         return result
 
     def unproven(self, name: str, value: int, bound: int, stopped: str) -> StageResult:
@@ -410,19 +432,10 @@ class _Stages:
         """
         assert self.solver is not None
         model = self.built.model
-        model.clear_hints()
-        assignments = self.built.ctx.vars.all()
-        if len(assignments) < COMPLETE_HINT_FROM_VARIABLES:
-            for var in assignments:
-                model.add_hint(var, self.solver.boolean_value(var))
-            return
-        count = len(model.proto.variables)
-        if len(self.solver.response_proto.solution) < count:
+        complete = len(self.built.ctx.vars.all()) >= COMPLETE_HINT_FROM_VARIABLES
+        if complete and len(self.solver.response_proto.solution) < len(model.proto.variables):
             self.solver = _evaluate(self.built, self.solver, self.settings)
-        solution = self.solver.response_proto.solution
-        hint = model.proto.solution_hint  # written whole: add_hint one by one took 0.15 s
-        hint.vars.extend(range(count))
-        hint.values.extend(list(solution)[:count])
+        _hint(self.built, model, self.solver.response_proto.solution)
 
     def elapsed(self) -> float:
         """Wall seconds since the solve started."""
@@ -440,6 +453,24 @@ class _Stages:
         if solver.deterministic_time < 0.98 * work and self.elapsed() >= 0.98 * self.wall_limit:
             return "wall clock"
         return "work limit"
+
+
+def _hint(
+    built: BuiltModel, model: cp_model.CpModel, solution: Sequence[int] | Mapping[int, int]
+) -> None:
+    """Hint `model` (the built model or a clone of it) with `solution` (values by variable
+    index): the assignments only, or every variable from COMPLETE_HINT_FROM_VARIABLES
+    assignment variables on (see `_Stages.hint_current_solution`)."""
+    model.clear_hints()
+    assignments = built.ctx.vars.all()
+    if len(assignments) < COMPLETE_HINT_FROM_VARIABLES:
+        for var in assignments:
+            model.add_hint(var, bool(solution[var.index]))
+        return
+    count = len(model.proto.variables)
+    hint = model.proto.solution_hint  # written whole: add_hint one by one took 0.15 s
+    hint.vars.extend(range(count))
+    hint.values.extend([solution[index] for index in range(count)])
 
 
 def _apply_parameters(params: Any, extra: Mapping[str, Any]) -> None:
@@ -609,6 +640,8 @@ def _search(
     skipped = start is not None and (
         start <= stages.least or len(built.ctx.vars.all()) >= FIRST_SOLVE_UP_TO_VARIABLES
     )
+    if not skipped and name == SOFT_STAGE and stages.settings.workers > 1:
+        return _race(stages, objective, budget, alternative)
     if skipped:
         first = adopt(0, "work limit")
     else:
@@ -705,6 +738,153 @@ def _search(
         )
         return StageResult(name, "feasible", value, first.bound, stopped)
     return _close(stages, name, objective, first, left())
+
+
+@dataclass(frozen=True)
+class _Track:
+    """Where the race's second search ended: its rota, the bound its closing solve proved,
+    the work it used and why it stopped."""
+
+    values: dict[int, int]
+    value: int
+    solver: cp_model.CpSolver | None  # the closing solve, if it found a better rota
+    bound: int
+    work: float
+    stopped: str
+
+
+def _race(
+    stages: _Stages, objective: Expr, budget: float, alternative: cp_model.CpSolver | None
+) -> StageResult:
+    """The soft goals with two searches side by side (`--workers 2` or more): here the
+    lower-bound first solve with FIRST_SOLVE_SHARE of `budget`, and in a second thread the
+    neighbourhoods from `alternative` (else the current rota) and then a closing solve at
+    the bound with the rest. The search one after the other spends most of its wall time
+    waiting for one of them: the first solve reaches the optimum's bound early and then
+    looks for rotas, or the neighbourhoods find the optimum and go on until their patience
+    ends (rotaplan/race.py says why the result does not depend on timing).
+
+    The first solve's own proof wins; otherwise the better rota of the two (the second's
+    on a tie), proven if it meets the best bound either found or the floor.
+    """
+    built = stages.built
+    model = built.model
+    model.minimize(objective)
+    start = alternative if alternative is not None else stages.solver
+    assert start is not None
+    count = len(model.proto.variables)
+    values = solution_values(start, count)
+    value = int(start.value(objective))
+    race = Race(stages.least)
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+    first_work = budget * FIRST_SOLVE_SHARE
+
+    def second() -> None:
+        try:
+            outcome["track"] = _second_track(stages, values, value, budget - first_work, race)
+        except BaseException as error:  # handed to the main thread below
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=second, name="neighbourhoods", daemon=True).start()
+    try:
+        first = stages.run(SOFT_STAGE, objective, first_work, bound_first=True, race=race)
+        if first.status == "optimal" or stages.interrupted:
+            race.cancel()
+    except BaseException:
+        race.cancel()
+        raise
+    finally:
+        wait(done, stages.ctrl_c)
+    if "error" in outcome:
+        raise outcome["error"]
+    track: _Track = outcome["track"]
+    stages.work_left -= track.work
+    if first.status == "optimal":
+        stages.hint_current_solution()
+        return first
+    if track.value <= first.value:
+        stages.solver = (
+            track.solver
+            if track.solver is not None
+            else _evaluate_values(built, track.values, stages.settings)
+        )
+    stages.hint_current_solution()
+    best = min(first.value, track.value)
+    bound = max(first.bound, track.bound, stages.least)
+    if best <= bound:
+        return StageResult(SOFT_STAGE, "optimal", best, best, "proof")
+    stopped = "interrupted" if stages.interrupted else track.stopped
+    return StageResult(SOFT_STAGE, "feasible", best, bound, stopped)
+
+
+def _second_track(
+    stages: _Stages,
+    start: dict[int, int],
+    value: int,
+    work: float,
+    race: Race,
+) -> _Track:
+    """The race's second search: neighbourhoods from `start`, then a closing solve from
+    their rota on a copy of the model. Runs in its own thread: it reads the model, whose
+    objective is set, and changes nothing of `stages`."""
+    index = SearchIndex.of(stages.built, stages.index)
+
+    def solve_with(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any = None) -> Any:
+        race.running(solver)
+        try:
+            return run_solver(solver, model, stages.ctrl_c, callback)
+        finally:
+            race.running(None)
+
+    def stop() -> bool:
+        return stages.interrupted or stages.elapsed() >= stages.wall_limit or race.over()
+
+    def report(found: int) -> None:
+        race.offer(found)
+        if stages.progress is not None:
+            stages.progress(Progress("neighbourhoods", found, race.bound, stages.elapsed()))
+
+    neighbourhood_work = work * NEIGHBOURHOOD_SHARE
+    found = improve(
+        stages.built,
+        start,
+        value,
+        stages.least,
+        neighbourhood_work,
+        stages.settings.seed,
+        lambda sub: stages.configure(sub, 0.0),
+        solve_with,
+        stop,
+        report,
+        patience=max(RACE_PATIENCE * neighbourhood_work, 1.0),
+        index=index,
+    )
+    left = work - found.work
+    if stop() or left < 0.05:
+        stopped = "interrupted" if stages.interrupted else "work limit"
+        return _Track(found.values, found.objective, None, 0, found.work, stopped)
+    closing = stages.built.model.clone()
+    _hint(stages.built, closing, found.values)
+    solver = cp_model.CpSolver()
+    stages.configure(solver, left)
+    if "use_objective_lb_search" not in stages.settings.parameters:
+        solver.parameters.use_objective_lb_search = True
+    reporter = _Reporter(
+        SOFT_STAGE, stages.started, stages.progress, stages.least, stages.found_rota, race
+    )
+    status = solve_with(solver, closing, reporter)
+    used = found.work + solver.deterministic_time
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        stopped = stages.why_stopped(solver, left)
+        return _Track(found.values, found.objective, None, 0, used, stopped)
+    closed = round(solver.objective_value)
+    bound = closed if status == cp_model.OPTIMAL else round(solver.best_objective_bound)
+    better = solver if closed < found.objective else None
+    stopped = "proof" if status == cp_model.OPTIMAL else stages.why_stopped(solver, left)
+    return _Track(found.values, min(closed, found.objective), better, bound, used, stopped)
 
 
 def _close(
