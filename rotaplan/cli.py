@@ -225,8 +225,12 @@ def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="solver threads (default 1; results stay reproducible)",
+        default=2,
+        help=(
+            "cores to use (default 2: the soft goals run two searches side by side; "
+            "1 for a one-core machine). The rota depends on this number and the seed, "
+            "never on the machine"
+        ),
     )
 
 

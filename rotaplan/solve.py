@@ -101,7 +101,7 @@ class SolveSettings:
 
     time_limit: float = 30.0
     seed: int = 0
-    workers: int = 1
+    workers: int = 2  # see _Stages.workers and _race
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -770,8 +770,9 @@ def _race(
     built = stages.built
     model = built.model
     model.minimize(objective)
-    start = alternative if alternative is not None else stages.solver
-    assert start is not None
+    start = (  # a rota with every variable
+        alternative if alternative is not None else _evaluate(built, stages.solver, stages.settings)
+    )
     count = len(model.proto.variables)
     values = solution_values(start, count)
     value = int(start.value(objective))

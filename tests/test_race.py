@@ -122,7 +122,7 @@ def _slowed(monkeypatch: pytest.MonkeyPatch, in_main_thread: bool) -> None:
 
     def run_solver_later(*args: Any) -> Any:
         if (threading.current_thread() is threading.main_thread()) == in_main_thread:
-            time.sleep(0.3)
+            time.sleep(0.1)
         return real(*args)
 
     monkeypatch.setattr(solve_module, "run_solver", run_solver_later)
