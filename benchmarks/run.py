@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--time-limit", type=float, default=10.0, help="--time-limit per solve (default 10)"
     )
-    parser.add_argument("--workers", type=int, default=1, help="--workers per solve (default 1)")
+    parser.add_argument("--workers", type=int, default=2, help="--workers per solve (default 2)")
     parser.add_argument(
         "--out", type=Path, default=HERE / "RESULTS.md", help="results file (default here)"
     )
