@@ -10,7 +10,9 @@ race only ends one early once the answer is known, never changes it:
   (its rota can then only be a proven optimum, and it is the first rota of
   that value its course finds);
 - the first search is never stopped by the second, so whether it proves the
-  stage by itself does not depend on timing.
+  stage by itself does not depend on timing; if it does not, a second
+  lower-bound solve with another seed takes its core, for its bound only
+  (its rotas are never used), and that one is stopped once the race is over.
 
 So the same office, seed and workers give the same rota however the two
 threads are scheduled.
@@ -34,6 +36,7 @@ class Race:
         self._best: int | None = None
         self._cancelled = False
         self._solver: cp_model.CpSolver | None = None
+        self._bounder: cp_model.CpSolver | None = None
 
     @property
     def bound(self) -> int:
@@ -70,11 +73,18 @@ class Race:
         with self._lock:
             self._solver = solver
 
+    def bounding(self, solver: cp_model.CpSolver | None) -> None:
+        """The running solve that is there for its bound only (None between solves)."""
+        with self._lock:
+            self._bounder = solver
+            self._stop_if_over()
+
     def _over(self) -> bool:
         return self._cancelled or (self._best is not None and self._best <= self._bound)
 
     def _stop_if_over(self) -> bool:
         over = self._over()
-        if over and self._solver is not None:
-            self._solver.stop_search()
+        for solver in (self._solver, self._bounder):
+            if over and solver is not None:
+                solver.stop_search()
         return over

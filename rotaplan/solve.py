@@ -765,7 +765,9 @@ def _race(
     ends (rotaplan/race.py says why the result does not depend on timing).
 
     The first solve's own proof wins; otherwise the better rota of the two (the second's
-    on a tie), proven if it meets the best bound either found or the floor.
+    on a tie), proven if it meets the best bound either found or the floor. A first solve
+    that ends unproven leaves its core to `_bound_again` (60 people, seed 2, whose first
+    bound stays at 617: 10.3 -> 5.9 s of solving).
     """
     built = stages.built
     model = built.model
@@ -794,6 +796,8 @@ def _race(
         first = stages.run(SOFT_STAGE, objective, first_work, bound_first=True, race=race)
         if first.status == "optimal" or stages.interrupted:
             race.cancel()
+        elif not race.over():
+            _bound_again(stages, first_work, race)
     except BaseException:
         race.cancel()
         raise
@@ -814,11 +818,34 @@ def _race(
         )
     stages.hint_current_solution()
     best = min(first.value, track.value)
-    bound = max(first.bound, track.bound, stages.least)
+    # Every bound either search proved; the race's own is the same whatever the timing unless
+    # a search was ended early, which only happens once `best` meets it.
+    bound = max(first.bound, track.bound, race.bound)
     if best <= bound:
         return StageResult(SOFT_STAGE, "optimal", best, best, "proof")
     stopped = "interrupted" if stages.interrupted else track.stopped
     return StageResult(SOFT_STAGE, "feasible", best, bound, stopped)
+
+
+def _bound_again(stages: _Stages, work: float, race: Race) -> None:
+    """A lower-bound solve of the model with the next seed and up to `work`, for the race's
+    bound only (its rotas are not used)."""
+    solver = cp_model.CpSolver()
+    stages.configure(solver, work)
+    solver.parameters.random_seed = stages.settings.seed + 1
+    if "use_objective_lb_search" not in stages.settings.parameters:
+        solver.parameters.use_objective_lb_search = True
+    solver.best_bound_callback = race.raise_bound
+    race.bounding(solver)
+    try:
+        status = run_solver(solver, stages.built.model, stages.ctrl_c)
+    finally:
+        race.bounding(None)
+    stages.work_left -= solver.deterministic_time
+    if status == cp_model.OPTIMAL:
+        race.raise_bound(solver.objective_value)
+    elif status == cp_model.FEASIBLE:
+        race.raise_bound(solver.best_objective_bound)
 
 
 def _second_track(
@@ -873,6 +900,7 @@ def _second_track(
     stages.configure(solver, left)
     if "use_objective_lb_search" not in stages.settings.parameters:
         solver.parameters.use_objective_lb_search = True
+    solver.best_bound_callback = race.raise_bound  # its proof also ends `_bound_again`
     reporter = _Reporter(
         SOFT_STAGE, stages.started, stages.progress, stages.least, stages.found_rota, race
     )
@@ -883,6 +911,7 @@ def _second_track(
         return _Track(found.values, found.objective, None, 0, used, stopped)
     closed = round(solver.objective_value)
     bound = closed if status == cp_model.OPTIMAL else round(solver.best_objective_bound)
+    race.raise_bound(bound)
     better = solver if closed < found.objective else None
     stopped = "proof" if status == cp_model.OPTIMAL else stages.why_stopped(solver, left)
     return _Track(found.values, min(closed, found.objective), better, bound, used, stopped)

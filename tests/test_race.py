@@ -92,7 +92,9 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
         self.seen.set()
 
 
-def test_a_bound_that_meets_the_best_rota_stops_the_running_search() -> None:
+# The second search's solver, and the solve that is there for its bound only.
+@pytest.mark.parametrize("role", ["running", "bounding"])
+def test_a_bound_that_meets_the_best_rota_stops_the_running_search(role: str) -> None:
     model, _length = _golomb(11)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -101,10 +103,12 @@ def test_a_bound_that_meets_the_best_rota_stops_the_running_search() -> None:
     race = Race(floor=0)
     outcome: dict[str, Any] = {}
 
+    register = race.running if role == "running" else race.bounding
+
     def search() -> None:
-        race.running(solver)
+        register(solver)
         outcome["status"] = run_solver(solver, model, Interrupted(), first)
-        race.running(None)
+        register(None)
 
     thread = threading.Thread(target=search)
     thread.start()
