@@ -213,10 +213,32 @@ def _command_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_seconds(text: str) -> float:
+    """--time-limit: a number of seconds above zero."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 seconds, e.g. 20")
+    return seconds
+
+
+def _worker_count(text: str) -> int:
+    """--workers: a whole number of cores, at least 1."""
+    try:
+        workers = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1, e.g. 2")
+    return workers
+
+
 def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=_positive_seconds,
         default=20.0,
         metavar="S",
         help="solver budget in seconds of deterministic work (default 20)",
@@ -224,7 +246,7 @@ def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
         "--workers",
-        type=int,
+        type=_worker_count,
         default=2,
         help=(
             "cores to use (default 2: the soft goals run two searches side by side; "

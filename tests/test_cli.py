@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.factories import run_rotaplan as run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +73,28 @@ def test_bad_input_exit_2_nothing_written(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert str(bad) in done.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [
+        ("--workers", "0", "at least 1"),
+        ("--workers", "two", "not a whole number"),
+        ("--time-limit", "-1", "more than 0 seconds"),
+        ("--time-limit", "nan", "more than 0 seconds"),
+        ("--time-limit", "soon", "not a number of seconds"),
+    ],
+)
+def test_bad_solver_flag_exit_2_nothing_written(
+    small_office: Path, tmp_path: Path, flag: str, value: str, says: str
+) -> None:
+    out = tmp_path / "out"
+    done = run("solve", str(small_office), "--out", str(out), flag, value)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert f"argument {flag}: " in done.stderr
+    assert says in done.stderr
     assert not out.exists()
 
 
