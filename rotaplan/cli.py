@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -213,32 +213,26 @@ def _command_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _positive_seconds(text: str) -> float:
-    """--time-limit: a number of seconds above zero."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not seconds > 0 or seconds == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be more than 0 seconds, e.g. 20")
-    return seconds
+def _above_zero(convert: Callable[[str], float], what: str, rule: str) -> Callable[[str], float]:
+    """An argparse type: `convert` the text, which must name `what` above zero (and finite);
+    `rule` says so in the error."""
 
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{text} must be {rule}")
+        return value
 
-def _worker_count(text: str) -> int:
-    """--workers: a whole number of cores, at least 1."""
-    try:
-        workers = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if workers < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1, e.g. 2")
-    return workers
+    return parse
 
 
 def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--time-limit",
-        type=_positive_seconds,
+        type=_above_zero(float, "a number of seconds", "more than 0 seconds, e.g. 20"),
         default=20.0,
         metavar="S",
         help="solver budget in seconds of deterministic work (default 20)",
@@ -246,7 +240,7 @@ def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
         "--workers",
-        type=_worker_count,
+        type=_above_zero(int, "a whole number", "at least 1, e.g. 2"),
         default=2,
         help=(
             "cores to use (default 2: the soft goals run two searches side by side; "

@@ -235,8 +235,12 @@ class _Stages:
         if self.first_rota_at is None:
             self.first_rota_at = time.monotonic()
 
-    def configure(self, solver: cp_model.CpSolver, work: float) -> None:
-        """Set a solver's parameters: budget, seed, workers, then the user's extras."""
+    def configure(
+        self, solver: cp_model.CpSolver, work: float, *, bound_first: bool = False
+    ) -> None:
+        """Set a solver's parameters: budget, seed, workers, then the user's extras. With
+        `bound_first`, CP-SAT searches at the objective's lower bound (unless the user set
+        `use_objective_lb_search` with --param)."""
         params = solver.parameters
         params.max_deterministic_time = max(work, 0.01)
         params.max_time_in_seconds = max(self.wall_limit - self.elapsed(), 0.01)
@@ -247,6 +251,8 @@ class _Stages:
         params.linearization_level = DEFAULT_LINEARIZATION_LEVEL
         if self.workers > 1:
             params.interleave_search = True  # keeps multi-worker search deterministic
+        if bound_first:
+            params.use_objective_lb_search = True
         _apply_parameters(params, self.settings.parameters)
 
     def run(
@@ -269,9 +275,7 @@ class _Stages:
         if race is None:
             model.minimize(objective)
         solver = cp_model.CpSolver()
-        self.configure(solver, work)
-        if bound_first and "use_objective_lb_search" not in self.settings.parameters:
-            solver.parameters.use_objective_lb_search = True
+        self.configure(solver, work, bound_first=bound_first)
         if race is not None:
             solver.best_bound_callback = race.raise_bound
         reporter = (
@@ -831,10 +835,8 @@ def _bound_again(stages: _Stages, work: float, race: Race) -> None:
     """A lower-bound solve of the model with the next seed and up to `work`, for the race's
     bound only (its rotas are not used)."""
     solver = cp_model.CpSolver()
-    stages.configure(solver, work)
+    stages.configure(solver, work, bound_first=True)
     solver.parameters.random_seed = stages.settings.seed + 1
-    if "use_objective_lb_search" not in stages.settings.parameters:
-        solver.parameters.use_objective_lb_search = True
     solver.best_bound_callback = race.raise_bound
     race.bounding(solver)
     try:
@@ -897,9 +899,7 @@ def _second_track(
     closing = stages.built.model.clone()
     _hint(stages.built, closing, found.values)
     solver = cp_model.CpSolver()
-    stages.configure(solver, left)
-    if "use_objective_lb_search" not in stages.settings.parameters:
-        solver.parameters.use_objective_lb_search = True
+    stages.configure(solver, left, bound_first=True)
     solver.best_bound_callback = race.raise_bound  # its proof also ends `_bound_again`
     reporter = _Reporter(
         SOFT_STAGE, stages.started, stages.progress, stages.least, stages.found_rota, race
