@@ -195,7 +195,7 @@ class SearchIndex:
         """The index of `built`'s model as it is now (objective set); with `before`, an
         index of the same model at an earlier stage, its constraints are not read again."""
         graph = (
-            SubModels(built.model, {var.index for var in built.ctx.vars.all()})
+            SubModels(built.model, {var.index for var in built.ctx.vars.all()}, built.ctx.redundant)
             if before is None
             else before.graph.extend(built.model)
         )
@@ -386,10 +386,19 @@ class SubModels:
     The sub-model has the moving variables only (`SubModel`): a fixed variable's value
     is folded into the constraints that mention it. Each constraint is read off the
     protocol buffer once, here, into plain lists, which the folding then walks.
+
+    Constraints in `leave_out` (the fairness cuts of `BuildContext.redundant`, which
+    every rota keeps anyway) are never part of a sub-model. Presolving them took most
+    of a sub-solve's wall time on 300 people over 4 weeks, where CP-SAT's deterministic
+    time counts little of its presolve (benchmarks/RESULTS.md).
     """
 
-    def __init__(self, model: cp_model.CpModel, assignments: set[int]) -> None:
+    def __init__(
+        self, model: cp_model.CpModel, assignments: set[int], leave_out: set[int] | None = None
+    ) -> None:
         self.assignments = assignments
+        # read when `extend` reads a constraint: the set may grow as stages add rules
+        self.leave_out = leave_out if leave_out is not None else set()
         self.helpers: list[list[int]] = []  # per constraint, its non-assignment variables
         self.mentions: list[list[int]] = []
         self.forms: list[_Form] = []
@@ -411,6 +420,8 @@ class SubModels:
             self.forms.append(form)
             indices = {ref if ref >= 0 else -ref - 1 for ref in form.references()}
             self.helpers.append(sorted(indices - self.assignments))
+            if number in self.leave_out:
+                continue
             for index in indices:
                 self.mentions[index].append(number)
         objective = proto.objective

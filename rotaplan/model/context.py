@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -60,3 +60,6 @@ class BuildContext:
     # The counter minutes every rota fills once the seat shortfall is fixed (set before
     # the soft rules are built; fairness shares them out).
     counter_minutes: int | None = None
+    # Constraints (by index in the model) that every rota keeps anyway: cuts added for
+    # the proof. The neighbourhoods' sub-models leave them out (rotaplan.neighbourhood).
+    redundant: set[int] = field(default_factory=set)

@@ -151,7 +151,8 @@ def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fa
 
     Redundant in every rota, but the linear relaxation alone lets a part-timer who can
     only take four-hour blocks sit 5.3 hours at no cost; with the cuts it proves
-    the true cost without search.
+    the true cost without search. Being redundant, they are noted in `ctx.redundant`
+    and left out of the neighbourhoods' sub-models.
     """
     problem = ctx.problem
     day_cap = floor(problem.rules.max_hours_per_day * 60)
@@ -172,6 +173,7 @@ def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fa
         )
         totals = {before + more for before in totals for more in week_totals}
     values = sorted(totals)
+    first = len(ctx.model.proto.constraints)
     ctx.model.add_linear_expression_in_domain(front, cp_model.Domain.from_values(values))
     points = [(value, fairness_cost(value, fair)) for value in values]
     for (x1, y1), (x2, y2) in pairwise(_lower_hull(points)):
@@ -179,6 +181,7 @@ def _add_reach_cuts(ctx: BuildContext, staff: str, front: Expr, amount: Expr, fa
         ctx.model.add((x2 - x1) * amount >= (x2 - x1) * y1 + (y2 - y1) * (front - x1))
     least = min(y for _x, y in points)
     ctx.model.add(amount >= least)
+    ctx.redundant.update(range(first, len(ctx.model.proto.constraints)))
     return least
 
 

@@ -129,7 +129,8 @@ def test_every_solution_of_a_sub_model_is_a_rota_of_the_whole_model(
     rng = random.Random(seed)
     picker = Picker(built)
     free = picker.days(rng) if kind == "days" else picker.anyone(rng, people)
-    sub = SubModels(built.model, {var.index for var in built.ctx.vars.all()})
+    assert built.ctx.redundant  # the fairness cuts, left out of every sub-model
+    sub = SubModels(built.model, {var.index for var in built.ctx.vars.all()}, built.ctx.redundant)
     part = sub.sub_model(free, values)
     assert len(part.model.proto.constraints) < len(built.model.proto.constraints)
     # only what may move is a variable of the sub-model (and constants for fixed literals)
@@ -322,3 +323,31 @@ def test_an_index_extended_after_a_stage_reads_the_model_as_a_fresh_index_does()
     assert extended.domains == fresh.domains
     assert extended.objective == fresh.objective
     assert extended.objective_offset == fresh.objective_offset
+
+
+def test_sub_models_leave_out_the_fairness_cuts_and_keep_the_same_optimum() -> None:
+    built = with_soft_rules(two_weeks())
+    start = one_worker()
+    assert start.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = solution_values(start, len(built.model.proto.variables))
+    built.model.minimize(sum((term.weight * term.amount for term in built.penalties), start=0))
+    assignments = {var.index for var in built.ctx.vars.all()}
+    free = indices(built, "p0") | indices(built, "p1") | indices(built, "p4")
+    with_cuts = SubModels(built.model, assignments).sub_model(free, values)
+    without = SubModels(built.model, assignments, built.ctx.redundant).sub_model(free, values)
+    # at least every cut on a freed person's counter minutes is gone, and only cuts are
+    on_freed = [
+        number
+        for number in built.ctx.redundant
+        if free & set(built.model.proto.constraints[number].linear.vars)
+    ]
+    assert on_freed
+    dropped = len(with_cuts.model.proto.constraints) - len(without.model.proto.constraints)
+    assert len(on_freed) <= dropped <= len(built.ctx.redundant)
+    assert without.moving == with_cuts.moving
+    optima = []
+    for part in (with_cuts, without):
+        solver = one_worker()
+        assert solver.solve(part.model) == cp_model.OPTIMAL
+        optima.append(round(solver.objective_value))
+    assert optima[0] == optima[1]
