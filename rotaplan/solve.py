@@ -294,9 +294,7 @@ class _Stages:
             if self.solver is None:
                 if self.interrupted:
                     raise KeyboardInterrupt  # Ctrl-C before any rota exists: nothing to write
-                raise NoRotaError(
-                    "no rota was found within the time limit; raise --time-limit and try again"
-                )
+                self.solver = self.empty_rota()
             # No better solution this stage: keep the last rota and read its values.
             stopped = self.why_stopped(solver, work)
             self.solver = _evaluate(self.built, self.solver, self.settings)
@@ -314,6 +312,19 @@ class _Stages:
         if race is None:
             self.hint_current_solution()
         return result
+
+    def empty_rota(self) -> cp_model.CpSolver:
+        """The rota where nobody works, for a first stage whose budget ran out before CP-SAT
+        found any rota (a large office with a small --time-limit): every hard rule holds in
+        it and every seat and minimum is a gap, which the later stages and the back-office
+        fill then work down."""
+        nobody = {var.index: 0 for var in self.built.ctx.vars.all()}
+        try:
+            return _evaluate_values(self.built, nobody, self.settings)
+        except NoRotaError:
+            raise NoRotaError(
+                "no rota was found within the time limit; raise --time-limit and try again"
+            ) from None
 
     def unproven(self, name: str, value: int, bound: int, stopped: str) -> StageResult:
         """The result of a solve that ended before its proof; `least` may still prove it."""

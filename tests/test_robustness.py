@@ -120,26 +120,20 @@ def test_mutated_office_exit_0_with_checked_rota_or_exit_2(
         assert check(problem, read_rota(out / "rota.json")).ok()
 
 
+def generated_office(folder: Path, *, people: int, weeks: int, seed: int) -> Path:
+    """A benchmark office from benchmarks/generate.py, written to `folder`."""
+    office = folder / "office.yaml"
+    command = [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--out", str(office)]
+    command += ["--people", str(people), "--weeks", str(weeks), "--seed", str(seed)]
+    subprocess.run(command, check=True)
+    return office
+
+
 @pytest.mark.parametrize("after_seconds", [2.0, 6.0])
 def test_ctrl_c_during_a_long_solve_writes_only_a_checked_rota(
     tmp_path: Path, after_seconds: float
 ) -> None:
-    office = tmp_path / "office.yaml"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "generate.py"),
-            "--people",
-            "120",
-            "--weeks",
-            "2",
-            "--seed",
-            "3",
-            "--out",
-            str(office),
-        ],
-        check=True,
-    )
+    office = generated_office(tmp_path, people=120, weeks=2, seed=3)
     out = tmp_path / "out"
     process = subprocess.Popen(
         [
@@ -173,3 +167,27 @@ def test_ctrl_c_during_a_long_solve_writes_only_a_checked_rota(
         assert process.returncode == 130, stderr
         assert "Nothing was written" in stderr
         assert not out.exists()
+
+
+def test_a_budget_too_small_for_any_rota_still_gives_a_checked_rota(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 120 people over 2 weeks with 0.05 s of work: CP-SAT finds no rota for the counter
+    # seats in that budget, so the stage keeps the rota where nobody works.
+    office = generated_office(tmp_path, people=120, weeks=2, seed=1)
+    out = tmp_path / "out"
+    code = main(["solve", str(office), "--out", str(out), "--time-limit", "0.05", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    rota = read_rota(out / "rota.json")
+    assert check(load_problem(office), rota).ok()
+    assert rota.status == "feasible"
+    stages = json.loads((out / "rota.json").read_text(encoding="utf-8"))["stages"]
+    assert (stages[0]["name"], stages[0]["status"], stages[0]["stopped"]) == (
+        "front_seats",
+        "feasible",
+        "work limit",
+    )
+    # the back-office fill still worked from it: people work, and every gap is listed
+    assert rota.assignments
+    assert rota.shortfalls
