@@ -84,7 +84,8 @@ class Race:
 
     def _stop_if_over(self) -> bool:
         over = self._over()
-        for solver in (self._solver, self._bounder):
-            if over and solver is not None:
-                solver.stop_search()
+        if over:
+            for solver in (self._solver, self._bounder):
+                if solver is not None:
+                    solver.stop_search()
         return over

@@ -294,10 +294,11 @@ class _Stages:
             if self.solver is None:
                 if self.interrupted:
                     raise KeyboardInterrupt  # Ctrl-C before any rota exists: nothing to write
-                self.solver = self.empty_rota()
-            # No better solution this stage: keep the last rota and read its values.
+                self.solver = self.empty_rota()  # read with every variable already
+            else:
+                # No better solution this stage: keep the last rota and read its values.
+                self.solver = _evaluate(self.built, self.solver, self.settings)
             stopped = self.why_stopped(solver, work)
-            self.solver = _evaluate(self.built, self.solver, self.settings)
             value = int(self.solver.value(objective))
             result = self.unproven(name, value, 0, stopped)
         elif status == cp_model.OPTIMAL:
