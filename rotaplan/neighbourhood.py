@@ -450,7 +450,51 @@ class SubModels:
                     if other not in moving:
                         moving.add(other)
                         queue.append(other)
-        order = sorted(moving)
+        sub = self._cut_out(sorted(moving), kept, values, self.objective, self.objective_offset)
+        if self.scaling:
+            sub.model.proto.objective.scaling_factor = self.scaling
+        return sub
+
+    def relaxation(self, free: set[int], objective: _Linear) -> SubModel:
+        """A model whose optimum is a lower bound on `objective` in every rota: the
+        assignments in `free`, the helper variables reached from them and from
+        `objective`, and only the constraints none of whose assignments lies outside
+        `free`. Every rota satisfies each kept constraint, so its values restricted
+        to these variables are a solution; the dropped constraints (a seat shared
+        with people outside `free`, say) only ever raise the cost."""
+        moving = set(free) | set(objective.variables)
+        queue = list(moving)
+        kept: set[int] = set()
+        refused: set[int] = set()
+        while queue:
+            index = queue.pop()
+            for number in self.mentions[index]:
+                if number in kept or number in refused:
+                    continue
+                outside = {
+                    ref if ref >= 0 else -ref - 1 for ref in self.forms[number].references()
+                } & self.assignments
+                if not outside <= free:
+                    refused.add(number)
+                    continue
+                kept.add(number)
+                for other in self.helpers[number]:
+                    if other not in moving:
+                        moving.add(other)
+                        queue.append(other)
+        return self._cut_out(sorted(moving), kept, {}, objective, 0)
+
+    def _cut_out(
+        self,
+        order: list[int],
+        kept: set[int],
+        values: dict[int, int],
+        objective: _Linear,
+        offset: float,
+    ) -> SubModel:
+        """The model over the variables `order` with the constraints `kept`, every other
+        variable they mention fixed at `values`, minimising `objective` plus `offset`, hinted
+        at `values` where they are known."""
         renumber = {old: new for new, old in enumerate(order)}
         sub = cp_model.CpModel()
         proto = sub.proto
@@ -486,13 +530,12 @@ class SubModels:
                     expression.fold(copy.lin_max.exprs.add(), renumber, values)
             else:
                 getattr(copy, form.kind).literals.extend(literal(ref) for ref in form.literals)
-        objective = proto.objective
-        offset = self.objective.fold(objective, renumber, values, offset_field=False)
-        objective.offset = self.objective_offset + offset
-        if self.scaling:
-            objective.scaling_factor = self.scaling
-        proto.solution_hint.vars.extend(range(len(order)))
-        proto.solution_hint.values.extend(values[old] for old in order)
+        goal = proto.objective
+        fixed = objective.fold(goal, renumber, values, offset_field=False)
+        goal.offset = offset + objective.offset + fixed
+        if values:
+            proto.solution_hint.vars.extend(range(len(order)))
+            proto.solution_hint.values.extend(values[old] for old in order)
         return SubModel(sub, order)
 
 
@@ -563,6 +606,15 @@ class _Linear:
         if offset_field:
             target.offset = self.offset + fixed
         return fixed
+
+
+def linear_sum(parts: list[_Linear]) -> _Linear:
+    """The sum of linear expressions, each variable once."""
+    coeffs: dict[int, int] = defaultdict(int)
+    for part in parts:
+        for var, coeff in zip(part.variables, part.coeffs, strict=True):
+            coeffs[var] += coeff
+    return _Linear(list(coeffs), list(coeffs.values()), sum(part.offset for part in parts))
 
 
 @dataclass(frozen=True)
