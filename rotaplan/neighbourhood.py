@@ -471,10 +471,10 @@ class SubModels:
             for number in self.mentions[index]:
                 if number in kept or number in refused:
                     continue
-                outside = {
+                mentioned = {
                     ref if ref >= 0 else -ref - 1 for ref in self.forms[number].references()
-                } & self.assignments
-                if not outside <= free:
+                }
+                if not (mentioned & self.assignments) <= free:
                     refused.add(number)
                     continue
                 kept.add(number)
