@@ -355,17 +355,11 @@ class _Stages:
     def proven_bound(self, model: cp_model.CpModel) -> int | None:
         """The lower bound a short solve of `model` proves on its objective (FLOOR_WORK),
         None if it proved none (Ctrl-C)."""
-        if self.interrupted:
-            return None
         solver = cp_model.CpSolver()
         self.configure(solver, FLOOR_WORK)
         status = run_solver(solver, model, self.ctrl_c)
         self.work_left -= solver.deterministic_time
-        if status == cp_model.OPTIMAL:
-            return round(solver.objective_value)
-        if status == cp_model.FEASIBLE:
-            return math.ceil(solver.best_objective_bound - 1e-6)
-        return None
+        return _proven(solver, status)
 
     def unproven(self, name: str, value: int, bound: int, stopped: str) -> StageResult:
         """The result of a solve that ended before its proof; `least` may still prove it."""
@@ -896,10 +890,9 @@ def _bound_again(stages: _Stages, work: float, race: Race) -> None:
     finally:
         race.bounding(None)
     stages.work_left -= solver.deterministic_time
-    if status == cp_model.OPTIMAL:
-        race.raise_bound(solver.objective_value)
-    elif status == cp_model.FEASIBLE:
-        race.raise_bound(solver.best_objective_bound)
+    bound = _proven(solver, status)
+    if bound is not None:
+        race.raise_bound(bound)
 
 
 def _second_track(
@@ -958,15 +951,25 @@ def _second_track(
     )
     status = solve_with(solver, closing, reporter)
     used = found.work + solver.deterministic_time
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    bound = _proven(solver, status)
+    if bound is None:
         stopped = stages.why_stopped(solver, left)
         return _Track(found.values, found.objective, None, 0, used, stopped)
     closed = round(solver.objective_value)
-    bound = closed if status == cp_model.OPTIMAL else round(solver.best_objective_bound)
     race.raise_bound(bound)
     better = solver if closed < found.objective else None
     stopped = "proof" if status == cp_model.OPTIMAL else stages.why_stopped(solver, left)
     return _Track(found.values, min(closed, found.objective), better, bound, used, stopped)
+
+
+def _proven(solver: cp_model.CpSolver, status: Any) -> int | None:
+    """The lower bound a finished solve proved on its objective: the optimum, else its best
+    bound (objectives are whole numbers, so 785.2 means 786); None if it found no rota."""
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    if status == cp_model.FEASIBLE:
+        return math.ceil(solver.best_objective_bound - 1e-6)
+    return None
 
 
 def _close(

@@ -122,7 +122,7 @@ def test_a_large_office_reports_the_raised_floor_as_its_bound(
     problem = short_mentor()
     result = solve(problem, SolveSettings(time_limit=5, workers=1))
     rota = result.rota
-    assert check(problem, rota).ok
+    assert check(problem, rota).ok()
     floor = stages_of(problem).built.least_penalty() + 120
     assert rota.bound is not None and rota.objective is not None
     assert floor <= rota.bound <= rota.objective
