@@ -93,6 +93,16 @@ NEIGHBOURHOOD_MIN_GAP = 0.02
 # the first solve (300 people over 4 weeks, seeds 0-2: 10777 / 10962 / 10841 in about 66 s
 # with this share -> 10553 / 10962 / 10770 in about 57 s; benchmarks/RESULTS.md).
 FAR_GAP = 0.1
+# The neighbourhoods of `_search` (offices too large for a race, and every office's shortfall
+# levels) solve their sub-models with one presolve pass and no probing: a sub-model is small,
+# and on large offices the search gets further on the same work. `trace.py --workers 2`,
+# solve time or rota at the work limit or wall clock: 300 people over 4 weeks, seeds 0-2,
+# 10488 / 11491 / 11093 -> 10422 / 10763 / 10707; 200 over 3 weeks, seeds 0-1, 49.4 s /
+# unproven (4714 against 4697) -> 43.2 / 34.1 s; 120 over 2 weeks, seeds 0-4, median 22.4 ->
+# 23.8 s (14.1, 22.9, 18.0, 27.5, 22.4 -> 23.8, 31.7, 17.3, 18.5, 24.7). Not in the race's
+# neighbourhoods: 60 people, seeds 0-2, 11.7 / 14.2 / 9.1 s -> 41.5 / 25.3 / 23.2 s there
+# (benchmarks/RESULTS.md).
+LIGHT_PRESOLVE = True
 # Work for the mentors' and trainees' floor (rotaplan/floor.py).
 FLOOR_WORK = 0.5
 
@@ -245,11 +255,17 @@ class _Stages:
             self.first_rota_at = time.monotonic()
 
     def configure(
-        self, solver: cp_model.CpSolver, work: float, *, bound_first: bool = False
+        self,
+        solver: cp_model.CpSolver,
+        work: float,
+        *,
+        bound_first: bool = False,
+        light_presolve: bool = False,
     ) -> None:
         """Set a solver's parameters: budget, seed, workers, then the user's extras. With
         `bound_first`, CP-SAT searches at the objective's lower bound (unless the user set
-        `use_objective_lb_search` with --param)."""
+        `use_objective_lb_search` with --param); with `light_presolve`, presolve makes one
+        pass without probing (LIGHT_PRESOLVE)."""
         params = solver.parameters
         params.max_deterministic_time = max(work, 0.01)
         params.max_time_in_seconds = max(self.wall_limit - self.elapsed(), 0.01)
@@ -262,6 +278,9 @@ class _Stages:
             params.interleave_search = True  # keeps multi-worker search deterministic
         if bound_first:
             params.use_objective_lb_search = True
+        if light_presolve:
+            params.max_presolve_iterations = 1
+            params.cp_model_probing_level = 0
         _apply_parameters(params, self.settings.parameters)
 
     def run(
@@ -750,7 +769,7 @@ def _search(
             first.bound,
             work,
             stages.settings.seed,
-            lambda sub: stages.configure(sub, 0.0),
+            lambda sub: stages.configure(sub, 0.0, light_presolve=LIGHT_PRESOLVE),
             solve_with,
             stop,
             report,
