@@ -71,7 +71,7 @@ def _parent(data: Any, path: tuple[Any, ...]) -> Any:
 @st.composite
 def mutated_offices(draw: st.DrawFn) -> dict[str, Any]:
     """The small example office with one to three random edits."""
-    data = copy.deepcopy(SMALL)
+    data: dict[str, Any] = copy.deepcopy(SMALL)
     for _ in range(draw(st.integers(1, 3))):
         paths = _paths(data)
         if not paths:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-import rotaplan.solve as solve_module
 from rotaplan.check import check
+from rotaplan.neighbourhood import improve as real_improve
 from rotaplan.problem import load_problem
 from rotaplan.solve import SolveSettings, solve
 from tests.test_robustness import generated_office
@@ -25,7 +25,6 @@ def _spy_on_sub_solves(monkeypatch: pytest.MonkeyPatch) -> Seen:
     """Record the presolve parameters of every sub-solve `improve` configures, and still
     run the real search."""
     seen: Seen = []
-    real = solve_module.improve
 
     def improve(*args: Any, **kwargs: Any) -> Any:
         built, start, value, bound, work, seed, configure, *rest = args
@@ -36,9 +35,9 @@ def _spy_on_sub_solves(monkeypatch: pytest.MonkeyPatch) -> Seen:
             name = threading.current_thread().name
             seen.append((name, params.max_presolve_iterations, params.cp_model_probing_level))
 
-        return real(built, start, value, bound, work, seed, recording, *rest, **kwargs)
+        return real_improve(built, start, value, bound, work, seed, recording, *rest, **kwargs)
 
-    monkeypatch.setattr(solve_module, "improve", improve)
+    monkeypatch.setattr("rotaplan.solve.improve", improve)
     return seen
 
 
