@@ -33,7 +33,7 @@ from rotaplan.model.balance import balanced
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.model.context import LEVELS, Expr, ShortfallTerm
 from rotaplan.model.fairness import fair_parts
-from rotaplan.model.start import filled, moved
+from rotaplan.model.start import filled, lengthened, moved
 from rotaplan.neighbourhood import Improvement, SearchIndex, improve, solution_values
 from rotaplan.problem import AREAS, Problem
 from rotaplan.race import Race
@@ -438,7 +438,9 @@ class _Stages:
         and the soft goals start near everyone's share (rotaplan/model/start.py).
         """
         assignments = self.built.ctx.vars
-        more = self.changed_rota(lambda values: moved(assignments, filled(assignments, values)))
+        more = self.changed_rota(
+            lambda values: lengthened(assignments, moved(assignments, filled(assignments, values)))
+        )
         if more is not None:
             self.solver = more
             self.hint_current_solution()

@@ -31,6 +31,8 @@ from rotaplan.problem import Person, Problem, Slot, SlotKey, StaffId
 # Rounds over every block; each round that trades anything lowers the cost, so this only
 # bounds the time on very large offices.
 MOST_ROUNDS = 20
+# A fairness change larger than any real one: no one may make that swap.
+_NEVER = 2**40
 
 
 @dataclass
@@ -51,6 +53,8 @@ class _Rota:
     holders: dict[tuple[SlotKey, str], Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
+    # fairness_change by (person, their counter minutes, the change in minutes)
+    _changes: dict[tuple[StaffId, int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for person in self.problem.people:
@@ -97,7 +101,12 @@ class _Rota:
         if self.assignments.works(person.id, slot.key, "back") is None:
             return False
         trainees = self.trainees_of.get(person.id, ())
-        return not any(trainee in self.front[slot.key] for trainee in trainees)
+        return not any(self.sits(trainee, slot, "front") for trainee in trainees)
+
+    def sits(self, person: Person, slot: Slot, area: str) -> bool:
+        """Whether `person` works in `area` in `slot` (a look-up, not a search of the lists)."""
+        var = self.assignments.works(person.id, slot.key, area)
+        return var is not None and bool(self.values[var.index])
 
     def skills_kept(self, leaving: Person, joining: Person, slot: Slot) -> bool:
         """Whether `leaving` the counter for the back office and `joining` it from there leaves
@@ -119,8 +128,13 @@ class _Rota:
         if fair is None:
             return 0
         now = self.counter_minutes[person.id]
-        weight = self.problem.rules.weights.fairness
-        return weight * (fairness_cost(now + minutes, fair) - fairness_cost(now, fair))
+        key = (person.id, now, minutes)
+        change = self._changes.get(key)
+        if change is None:
+            weight = self.problem.rules.weights.fairness
+            change = weight * (fairness_cost(now + minutes, fair) - fairness_cost(now, fair))
+            self._changes[key] = change
+        return change
 
     def practice_wanted(self, trainee: Person, slot: Slot) -> bool:
         """Whether `trainee` is short of counter practice in `slot`'s week."""
@@ -132,7 +146,7 @@ class _Rota:
         join the counter there."""
         for trainee in self.trainees_of.get(mentor.id, ()):
             if (
-                trainee in self.back[slot.key]
+                self.sits(trainee, slot, "back")
                 and self.practice_wanted(trainee, slot)
                 and self.may_join_counter(trainee, slot)
             ):
@@ -151,6 +165,10 @@ def balanced(
         for slot in assignments.problem.slots:
             traded |= _practise(rota, slot)
             while _trade(rota, slot):
+                traded = True
+        floors = _swap_floors(rota)
+        for person in rota.problem.people:
+            while not person.trainee and _shift(rota, person, floors):
                 traded = True
         if not traded:
             break
@@ -208,4 +226,148 @@ def _trade(rota: _Rota, slot: Slot) -> bool:
     trainee = rota.learner(comer, slot)
     if trainee is not None:
         rota.move(trainee, slot, "front")
+    return True
+
+
+def _swap_floors(rota: _Rota) -> dict[tuple[SlotKey, bool], int]:
+    """Per (block, joining): the least fairness change of anyone who may join its counter
+    from its back office (True) or leave it for the back office (False), skills aside.
+    `_shift` skips every move these floors show cannot lower the cost."""
+    floors: dict[tuple[SlotKey, bool], int] = {}
+    for slot in rota.problem.slots:
+        key = slot.key
+        joins = [
+            rota.fairness_change(person, slot.minutes)
+            for person in rota.back[key]
+            if not person.trainee and rota.may_join_counter(person, slot)
+        ]
+        leaves = [
+            rota.fairness_change(person, -slot.minutes)
+            for person in rota.front[key]
+            if not person.trainee and rota.may_leave_counter(person, slot)
+        ]
+        floors[(key, True)] = min(joins, default=_NEVER)
+        floors[(key, False)] = min(leaves, default=_NEVER)
+    return floors
+
+
+def _shift(rota: _Rota, mover: Person, floors: dict[tuple[SlotKey, bool], int]) -> bool:
+    """Move one of `mover`'s counter blocks to another block they work, where it lowers the
+    soft cost most; False if no such move lowers it.
+
+    The mover leaves the counter in one block and someone from its back office takes the
+    seat; in the other block the mover joins the counter and someone there goes to the
+    back office (and a trainee of the mover's who wants practice joins them). Two people's
+    counter time changes by a block each, the mover's by the blocks' difference: what a
+    trade inside one block cannot do when the right people never share a block. On 300
+    people over 4 weeks the trades left mentors near their fair parts with 34 more
+    practice blocks missed than in the best rota known, leads capped at one block a week
+    in three-hour blocks where four-hour ones were fair, and people who alone hold a skill
+    at the counter stuck above their fair parts (benchmarks/RESULTS.md).
+    """
+    slots = rota.problem.slots
+    works = rota.assignments.works
+    values = rota.values
+    practice = rota.problem.rules.weights.trainee_practice
+    sources: list[tuple[int, Slot]] = []
+    targets: list[tuple[int, Slot, int]] = []
+    for rank, slot in enumerate(slots):
+        front = works(mover.id, slot.key, "front")
+        if front is None:
+            continue
+        if values[front.index]:
+            if rota.may_leave_counter(mover, slot):
+                sources.append((rank, slot))
+            continue
+        back = works(mover.id, slot.key, "back")
+        if back is not None and values[back.index]:
+            gain = practice if rota.learner(mover, slot) is not None else 0
+            targets.append((rank, slot, gain))
+    candidates: list[tuple[int, int, int]] = []
+    for source_rank, source in sources:
+        joined = floors[(source.key, True)]
+        for target_rank, target, gain in targets:
+            least = joined + floors[(target.key, False)] - gain
+            least += rota.fairness_change(mover, target.minutes - source.minutes)
+            if least < 0 and (target.date == source.date or rota.may_join_counter(mover, target)):
+                candidates.append((least, source_rank, target_rank))
+    best: tuple[int, int, int] | None = None
+    swaps: dict[tuple[int, bool], tuple[int, int, Person] | None] = {}
+
+    def swap(rank: int, joining: bool) -> tuple[int, int, Person] | None:
+        if (rank, joining) not in swaps:
+            swaps[(rank, joining)] = _best_swap(rota, mover, slots[rank], joining=joining)
+        return swaps[(rank, joining)]
+
+    for least, source_rank, target_rank in sorted(candidates):
+        if least >= (best[0] if best else 0):
+            break  # no candidate left can beat the best one
+        joiner, leaver = swap(source_rank, True), swap(target_rank, False)
+        if joiner is None or leaver is None:
+            continue
+        source, target = slots[source_rank], slots[target_rank]
+        gain = least - floors[(source.key, True)] - floors[(target.key, False)]
+        change = joiner[0] + leaver[0] + gain
+        if change < (best[0] if best else 0):
+            best = (change, source_rank, target_rank)
+    if best is None:
+        return False
+    return _apply_shift(rota, mover, slots[best[1]], slots[best[2]])
+
+
+def _best_swap(
+    rota: _Rota, mover: Person, slot: Slot, *, joining: bool
+) -> tuple[int, int, Person] | None:
+    """(fairness change, rank, person) of the best non-trainee to join the counter in `slot`
+    as `mover` leaves it (`joining`), or to leave it as `mover` joins; None if nobody may."""
+    pool = rota.back[slot.key] if joining else rota.front[slot.key]
+    minutes = slot.minutes if joining else -slot.minutes
+    ranked = sorted(
+        (rota.fairness_change(person, minutes), rank, person)
+        for rank, person in enumerate(pool)
+        if not person.trainee and person is not mover
+    )
+    for change, rank, person in ranked:
+        if joining:
+            allowed = rota.may_join_counter(person, slot) and rota.skills_kept(mover, person, slot)
+        else:
+            allowed = rota.may_leave_counter(person, slot) and rota.skills_kept(person, mover, slot)
+        if allowed:
+            return change, rank, person
+    return None
+
+
+def _apply_shift(rota: _Rota, mover: Person, source: Slot, target: Slot) -> bool:
+    """Make the move `_shift` chose, checking each step on the rota as it is then; undone,
+    and False, unless every step is allowed and the soft cost goes down."""
+    done: list[tuple[Person, Slot, str]] = []
+    change = 0
+
+    def step(person: Person, slot: Slot, to: str) -> None:
+        nonlocal change
+        change += rota.fairness_change(person, slot.minutes if to == "front" else -slot.minutes)
+        rota.move(person, slot, to)
+        done.append((person, slot, "back" if to == "front" else "front"))
+
+    def undo() -> bool:
+        for person, slot, back_to in reversed(done):
+            rota.move(person, slot, back_to)
+        return False
+
+    joiner = _best_swap(rota, mover, source, joining=True)
+    if joiner is None:
+        return False
+    step(mover, source, "back")
+    step(joiner[2], source, "front")
+    leaver = _best_swap(rota, mover, target, joining=False)
+    if leaver is None or not rota.may_join_counter(mover, target):
+        return undo()
+    step(leaver[2], target, "back")
+    step(mover, target, "front")
+    trainee = rota.learner(mover, target)
+    if trainee is not None:
+        step(trainee, target, "front")
+        change -= rota.problem.rules.weights.trainee_practice
+    if change >= 0:
+        return undo()
     return True

@@ -13,6 +13,12 @@ Filling stops at people's shares, so a block whose back office is short of
 its minimum can stay short while another block of the same week has more
 people there than it needs. `moved` closes such gaps by moving one person's
 back-office block from a block with people to spare to the short one.
+
+The shortfall stages also choose which blocks of a day someone works, and a
+full-timer who got the two three-hour afternoon blocks of a day where the
+four-hour morning fits with one of them stays half an hour under their hours
+target whatever is filled around it. `lengthened` trades such a back-office
+block for a longer one the person may work instead.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections.abc import Callable
 from itertools import combinations
 from math import floor
 
+from rotaplan.model.hours import hours_target
 from rotaplan.model.reach import most_minutes
 from rotaplan.model.variables import Assignments, Var
 from rotaplan.problem import Person, Slot, SlotKey
@@ -157,6 +164,8 @@ class _Mover:
 
     def may_leave(self, person: Person, key: SlotKey) -> bool:
         """True if block `key` keeps its back-office minimum and skill needs without `person`."""
+        if person.trainee:
+            return True  # trainees count towards no minimum or need
         demand = self.problem.demand[key]
         present = self.working(key)
         if len(present) - 1 < demand.back_min:
@@ -166,6 +175,33 @@ class _Mover:
             for skill, need in demand.back_needs.items()
             if person.has_skill(skill)
         )
+
+    def longer_block(self, person: Person, week: int, worked: int) -> tuple[Var, Var] | None:
+        """(back-office variable to switch off, a longer free block's one to switch on) that
+        brings `person`'s `worked` minutes in `week` nearest their most, or None."""
+        mine = [item for item in self.assignments.of_person(person.id) if item[0].week == week]
+        busy = {slot.key for slot, _area, var in mine if self.values[var.index]}
+        most = self.most_in_week(person, week)
+        best: tuple[int, Var, Var] | None = None
+        for slot, area, var in mine:
+            if area != "back" or not self.values[var.index]:
+                continue
+            if not self.may_leave(person, slot.key):
+                continue
+            for other, other_area, other_var in mine:
+                if other_area != "back" or other.key in busy or other.minutes <= slot.minutes:
+                    continue
+                total = worked - slot.minutes + other.minutes
+                if total > most:
+                    continue
+                day = self.minutes_worked(person, _on_date(other.date))
+                if other.date == slot.date:
+                    day -= slot.minutes
+                if day + other.minutes > self.day_cap:
+                    continue
+                if best is None or total > best[0]:
+                    best = (total, var, other_var)
+        return None if best is None else (best[1], best[2])
 
     def first_move(self, short: Slot) -> tuple[Var, Var] | None:
         """(back-office variable to switch off, the short block's one to switch on), or None."""
@@ -191,3 +227,41 @@ class _Mover:
                 if self.may_leave(person, slot.key):
                     return var, target
         return None
+
+
+def lengthened(assignments: Assignments, values: dict[int, int]) -> dict[int, int]:
+    """`values` with back-office blocks traded for longer ones where a person stays under
+    their hours target.
+
+    A trade takes a non-trainee or trainee out of the back office of one block that keeps
+    its minimum and skill needs without them, and into the back office of a longer block of
+    the same week where they do not work yet; their day stays within the daily cap and their
+    week within what whole blocks allow. Of the trades for one person and week the one
+    that brings them nearest their target is made (the first in slot order on a tie), until
+    none helps. People in file order, weeks in order.
+    """
+    problem = assignments.problem
+    mover = _Mover(assignments, dict(values))
+    for person in problem.people:
+        weeks = sorted({slot.week for slot, _area, _var in assignments.of_person(person.id)})
+        for week in weeks:
+            target = hours_target(problem.shares[(person.id, week)], problem.rules.hours_tolerance)
+            while True:
+                worked = mover.minutes_worked(person, _in_week(week))
+                if worked >= target:
+                    break
+                trade = mover.longer_block(person, week, worked)
+                if trade is None:
+                    break
+                off, on = trade
+                mover.values[off.index] = 0
+                mover.values[on.index] = 1
+    return mover.values
+
+
+def _in_week(week: int) -> Callable[[Slot], bool]:
+    return lambda slot: slot.week == week
+
+
+def _on_date(date: object) -> Callable[[Slot], bool]:
+    return lambda slot: slot.date == date

@@ -129,6 +129,8 @@ def worked(rota: Rota) -> set[tuple[Any, ...]]:
     back_need=st.integers(0, 2),
     with_trainee=st.booleans(),
     per_day=st.integers(1, 2),
+    weeks=st.integers(1, 2),
+    mentor_cap=st.sampled_from([None, 1, 2]),
     seed=st.integers(0, 1000),
 )
 def test_trades_keep_every_rule_every_gap_and_every_hour_and_never_cost_more(
@@ -139,12 +141,16 @@ def test_trades_keep_every_rule_every_gap_and_every_hour_and_never_cost_more(
     back_need: int,
     with_trainee: bool,
     per_day: int,
+    weeks: int,
+    mentor_cap: int | None,
     seed: int,
 ) -> None:
     staff = [
         person(f"p{index}", hours=h, skills=["ar"] if index in skilled else [])
         for index, h in enumerate(hours)
     ]
+    if mentor_cap is not None:
+        staff[0]["max_front_blocks"] = mentor_cap
     if with_trainee:
         staff.append(person("tim", trainee=True, mentor="p0", min_front_blocks=3))
     data = office(
@@ -152,6 +158,7 @@ def test_trades_keep_every_rule_every_gap_and_every_hour_and_never_cost_more(
         back={"min": 1, "needs": {"ar": back_need} if back_need else {}},
         staff=staff,
         rules={"max_front_blocks_per_day": per_day},
+        period={"start": "2026-11-30", "weeks": weeks},
     )
     problem = problem_of(data)
     built = build(problem)
@@ -174,3 +181,37 @@ def test_trades_keep_every_rule_every_gap_and_every_hour_and_never_cost_more(
     assert gaps(last) <= gaps(first)  # no new or larger gap
     assert worked(end) == worked(start)  # trades move blocks between areas, never hours
     assert sum(last.cost_by_rule().values()) <= sum(first.cost_by_rule().values())
+
+
+def test_a_mentor_capped_at_one_counter_block_moves_it_to_where_the_trainee_works() -> None:
+    # Mia may sit at the counter once a week, and does on Monday afternoon; Tim, her
+    # trainee, works only mornings. A trade inside one block cannot help (Mia's week is
+    # full); moving her block to a morning, with Ben and Cara trading seats, can.
+    staff = [
+        person("mia", max_front_blocks=1),
+        person("tim", trainee=True, mentor="mia", min_front_blocks=1),
+        person("ben"),
+        person("cara"),
+    ]
+    problem = problem_of(office(front={"seats": 1}, staff=staff))
+    built = build(problem)
+    pictures = {
+        "mia": "B F B B B B B B B B",
+        "tim": "B - B - B - B - B -",
+        "ben": "F B F B F B B F B F",
+        "cara": "B B B F B F F B F B",
+    }
+    before = values_of(built, pictures)
+
+    after = trade(problem, before, built)
+
+    start, end = rota_of(built, before), rota_of(built, after)
+    first, last = check(problem, start), check(problem, end)
+    assert first.cost_by_rule()["trainee_practice"] > 0
+    assert last.violations == ()
+    assert last.cost_by_rule().get("trainee_practice", 0) == 0
+    assert counter_hours(end)["tim"] == 4  # one morning beside Mia
+    mia = [item for item in end.assignments if item.staff == "mia" and item.area == "front"]
+    assert len(mia) == 1 and mia[0].block == "am"
+    assert sum(last.cost_by_rule().values()) < sum(first.cost_by_rule().values())
+    assert worked(end) == worked(start)

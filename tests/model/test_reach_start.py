@@ -12,7 +12,7 @@ from rotaplan.check import check
 from rotaplan.model.build import build
 from rotaplan.model.fairness import _lower_hull, fairness_cost
 from rotaplan.model.reach import reachable
-from rotaplan.model.start import filled, moved
+from rotaplan.model.start import filled, lengthened, moved
 from rotaplan.problem import Slot
 from rotaplan.rota import Assignment
 from tests.factories import office, person, problem_of
@@ -181,6 +181,69 @@ def test_moved_start_closes_back_office_gaps_from_blocks_with_people_to_spare() 
     assert sorted(worked["ben"]) == [(2, "am"), (2, "pm"), (3, "am"), (3, "pm")]
     short = {(gap.date.weekday(), gap.block) for gap in rota.shortfalls if gap.what == "min"}
     assert short == {(4, "am"), (4, "pm")}
+
+
+def _three_block_week(back_min: int) -> tuple[object, object, dict[int, int]]:
+    """Anna (35 h, no tolerance) works Monday and Wednesday to Friday 08-15 and Tuesday
+    12-18: two three-hour blocks where the four-hour morning and one of them would fit the
+    9-hour day. Ben, the only other person, works every late block."""
+    data = office(
+        blocks={
+            "am": {"start": "08:00", "end": "12:00"},
+            "pm": {"start": "12:00", "end": "15:00"},
+            "late": {"start": "15:00", "end": "18:00"},
+        },
+        days={day: ["am", "pm", "late"] for day in ("mon", "tue", "wed", "thu", "fri")},
+        back={"min": back_min},
+        staff=[person("anna", hours=35), person("ben", hours=15)],
+        rules={"max_hours_per_day": 9, "hours_tolerance": 0},
+    )
+    problem = problem_of(data)
+    built = build(problem)
+    variables = built.ctx.vars
+    start = {var.index: 0 for var in variables.all()}
+    for slot in problem.slots:
+        tuesday = slot.date.weekday() == 1
+        anna = slot.block in (("pm", "late") if tuesday else ("am", "pm"))
+        ben = slot.block == "late"
+        for staff, works in (("anna", anna), ("ben", ben)):
+            if works:
+                start[variables.works(staff, slot.key, "back").index] = 1  # type: ignore[union-attr]
+    return problem, built, start
+
+
+def test_lengthened_start_trades_a_short_block_for_a_longer_one_the_day_allows() -> None:
+    problem, built, start = _three_block_week(back_min=0)
+    variables = built.ctx.vars  # type: ignore[attr-defined]
+    assert filled(variables, start) == start  # Tuesday's 6 hours leave no room for 4 more
+    before = check(problem, make_rota(problem, _assignments(problem, built, start)))
+    after = lengthened(variables, start)
+    rota = make_rota(problem, _assignments(problem, built, after))
+    result = check(problem, rota)
+    assert result.violations == ()
+    assert before.cost_by_rule()["hours_below_share"] == 60  # 34 of 35 hours
+    assert result.cost_by_rule().get("hours_below_share", 0) == 0
+    tuesday = sorted(
+        item.block for item in rota.assignments if item.staff == "anna" and item.date.weekday() == 1
+    )
+    assert tuesday in (["am", "pm"], ["am", "late"])
+
+
+def test_lengthened_start_keeps_a_block_that_needs_the_person() -> None:
+    # Every block needs one person in the back office. Anna may still leave Tuesday's late
+    # block (Ben is there), but not its afternoon, where she is alone.
+    problem, built, start = _three_block_week(back_min=1)
+    variables = built.ctx.vars  # type: ignore[attr-defined]
+    after = lengthened(variables, start)
+    rota = make_rota(problem, _assignments(problem, built, after))
+    first = check(problem, make_rota(problem, _assignments(problem, built, start)))
+    result = check(problem, rota)
+    assert result.violations == ()
+    assert len(result.shortfalls) <= len(first.shortfalls)
+    tuesday = sorted(
+        item.block for item in rota.assignments if item.staff == "anna" and item.date.weekday() == 1
+    )
+    assert tuesday == ["am", "pm"]
 
 
 def _assignments(problem, built, values) -> list[Assignment]:  # type: ignore[no-untyped-def]
