@@ -322,19 +322,20 @@ def _best_swap(
     as `mover` leaves it (`joining`), or to leave it as `mover` joins; None if nobody may."""
     pool = rota.back[slot.key] if joining else rota.front[slot.key]
     minutes = slot.minutes if joining else -slot.minutes
-    ranked = sorted(
-        (rota.fairness_change(person, minutes), rank, person)
-        for rank, person in enumerate(pool)
-        if not person.trainee and person is not mover
-    )
-    for change, rank, person in ranked:
+    best: tuple[int, int, Person] | None = None
+    for rank, person in enumerate(pool):
+        if person.trainee or person is mover:
+            continue
+        change = rota.fairness_change(person, minutes)
+        if best is not None and change >= best[0]:
+            continue  # on a tie the first in the list stays
         if joining:
             allowed = rota.may_join_counter(person, slot) and rota.skills_kept(mover, person, slot)
         else:
             allowed = rota.may_leave_counter(person, slot) and rota.skills_kept(person, mover, slot)
         if allowed:
-            return change, rank, person
-    return None
+            best = (change, rank, person)
+    return best
 
 
 def _apply_shift(rota: _Rota, mover: Person, source: Slot, target: Slot) -> bool:
