@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
+import rotaplan.solve
 from rotaplan.check import check
 from rotaplan.neighbourhood import improve as real_improve
 from rotaplan.problem import load_problem
@@ -81,3 +82,38 @@ def test_the_races_neighbourhoods_keep_cp_sats_presolve(
     defaults = cp_model.CpSolver().parameters
     raced = {(presolve, probing) for name, presolve, probing in seen if name == "neighbourhoods"}
     assert raced == {(defaults.max_presolve_iterations, defaults.cp_model_probing_level)}
+
+
+def test_a_large_office_whose_neighbourhoods_stall_goes_on_with_the_next_seed(
+    monkeypatch: pytest.MonkeyPatch, office: Path
+) -> None:
+    # Every office counts as large here, so the soft goals skip the first solve and have
+    # only the floor as their bound; on 30 people the optimum lies above it, so the
+    # neighbourhoods stall before the budget ends.
+    monkeypatch.setattr("rotaplan.solve.FIRST_SOLVE_UP_TO_VARIABLES", 1)
+    rounds: list[tuple[int, bool, int, int]] = []  # (seed, stalled, objective, bound)
+    closed: list[str] = []
+
+    def improve(*args: Any, **kwargs: Any) -> Any:
+        built, _start, _value, bound, _work, seed, *_rest = args
+        found = real_improve(*args, **kwargs)
+        if built.penalties:  # the soft goals, not a shortfall level
+            rounds.append((seed, found.stalled, found.objective, bound))
+        return found
+
+    def close(stages: Any, name: str, *args: Any) -> Any:
+        closed.append(name)
+        return real_close(stages, name, *args)
+
+    real_close = rotaplan.solve._close
+    monkeypatch.setattr("rotaplan.solve.improve", improve)
+    monkeypatch.setattr("rotaplan.solve._close", close)
+    _solved(office, SolveSettings(time_limit=4.0, seed=5, workers=1))
+    assert len(rounds) >= 2, rounds
+    assert rounds[0][1], "the first neighbourhoods should stall"
+    assert [seed for seed, *_ in rounds] == list(range(5, 5 + len(rounds)))
+    assert all(stalled and objective > bound for _s, stalled, objective, bound in rounds[:-1])
+    assert [objective for _s, _st, objective, _b in rounds] == sorted(
+        (objective for _s, _st, objective, _b in rounds), reverse=True
+    )
+    assert "soft_goals" not in closed  # no closing full solve of the soft goals
