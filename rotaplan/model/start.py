@@ -117,9 +117,7 @@ def moved(assignments: Assignments, values: dict[int, int]) -> dict[int, int]:
             move = mover.first_move(short)
             if move is None:
                 break
-            off, on = move
-            mover.values[off.index] = 0
-            mover.values[on.index] = 1
+            mover.switch(*move)
     return mover.values
 
 
@@ -132,6 +130,11 @@ class _Mover:
         self.values = values
         self.day_cap = floor(self.problem.rules.max_hours_per_day * 60)
         self._week_limit: dict[tuple[str, int], int] = {}
+
+    def switch(self, off: Var, on: Var) -> None:
+        """Switch one variable off and another on (a back-office block moved)."""
+        self.values[off.index] = 0
+        self.values[on.index] = 1
 
     def working(self, key: SlotKey) -> list[Person]:
         """The non-trainees in the back office of block `key`."""
@@ -253,9 +256,7 @@ def lengthened(assignments: Assignments, values: dict[int, int]) -> dict[int, in
                 trade = mover.longer_block(person, week, worked)
                 if trade is None:
                     break
-                off, on = trade
-                mover.values[off.index] = 0
-                mover.values[on.index] = 1
+                mover.switch(*trade)
     return mover.values
 
 
