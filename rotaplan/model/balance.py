@@ -13,10 +13,18 @@ their mentor. A trainee short of practice moves from the back office to the
 counter beside their mentor, and a trade that brings a mentor to the counter
 counts the practice it makes possible.
 
-Trades are taken greedily, block by block, best first, while they lower the
-soft cost (fairness is convex, so single trades go a long way). The solver
-re-checks the result with every rule before using it as a start
-(`rotaplan.solve`).
+Some costs no trade inside one block can undo: a mentor capped at a few
+counter blocks a week who sits them where their trainee does not work, a team
+lead capped at one block a week in a three-hour block where a four-hour one
+would be fair, a person who alone holds a skill at the counter. For those a
+person's counter block moves to another block they work (`_shift`): someone
+from the back office takes the seat they leave, someone at the counter gives
+up the one they take, and a trainee of theirs who wants practice joins them.
+
+Trades are taken greedily, block by block, best first, then the moves person
+by person, while they lower the soft cost (fairness is convex, so single
+trades go a long way). The solver re-checks the result with every rule
+before using it as a start (`rotaplan.solve`).
 """
 
 from __future__ import annotations
