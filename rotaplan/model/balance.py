@@ -291,14 +291,16 @@ def _shift(rota: _Rota, mover: Person, floors: dict[tuple[SlotKey, bool], int]) 
         if back is not None and values[back.index]:
             gain = practice if rota.learner(mover, slot) is not None else 0
             targets.append((rank, slot, gain))
-    candidates: list[tuple[int, int, int]] = []
+    # (the least the move can change the cost by, source, target, what the mover's own
+    # fairness and their trainee's practice change by)
+    candidates: list[tuple[int, int, int, int]] = []
     for source_rank, source in sources:
         joined = floors[(source.key, True)]
         for target_rank, target, gain in targets:
-            least = joined + floors[(target.key, False)] - gain
-            least += rota.fairness_change(mover, target.minutes - source.minutes)
+            own = rota.fairness_change(mover, target.minutes - source.minutes) - gain
+            least = joined + floors[(target.key, False)] + own
             if least < 0 and (target.date == source.date or rota.may_join_counter(mover, target)):
-                candidates.append((least, source_rank, target_rank))
+                candidates.append((least, source_rank, target_rank, own))
     best: tuple[int, int, int] | None = None
     swaps: dict[tuple[int, bool], tuple[int, int, Person] | None] = {}
 
@@ -307,15 +309,13 @@ def _shift(rota: _Rota, mover: Person, floors: dict[tuple[SlotKey, bool], int]) 
             swaps[(rank, joining)] = _best_swap(rota, mover, slots[rank], joining=joining)
         return swaps[(rank, joining)]
 
-    for least, source_rank, target_rank in sorted(candidates):
+    for least, source_rank, target_rank, own in sorted(candidates):
         if least >= (best[0] if best else 0):
             break  # no candidate left can beat the best one
         joiner, leaver = swap(source_rank, True), swap(target_rank, False)
         if joiner is None or leaver is None:
             continue
-        source, target = slots[source_rank], slots[target_rank]
-        gain = least - floors[(source.key, True)] - floors[(target.key, False)]
-        change = joiner[0] + leaver[0] + gain
+        change = joiner[0] + leaver[0] + own
         if change < (best[0] if best else 0):
             best = (change, source_rank, target_rank)
     if best is None:

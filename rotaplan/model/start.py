@@ -181,7 +181,8 @@ class _Mover:
 
     def longer_block(self, person: Person, week: int, worked: int) -> tuple[Var, Var] | None:
         """(back-office variable to switch off, a longer free block's one to switch on) that
-        brings `person`'s `worked` minutes in `week` nearest their most, or None."""
+        gives `person` the most minutes in `week` (`worked` now) within what the week
+        allows, or None."""
         mine = [item for item in self.assignments.of_person(person.id) if item[0].week == week]
         busy = {slot.key for slot, _area, var in mine if self.values[var.index]}
         most = self.most_in_week(person, week)
@@ -236,12 +237,12 @@ def lengthened(assignments: Assignments, values: dict[int, int]) -> dict[int, in
     """`values` with back-office blocks traded for longer ones where a person stays under
     their hours target.
 
-    A trade takes a non-trainee or trainee out of the back office of one block that keeps
+    A trade takes a person (trainees too) out of the back office of one block that keeps
     its minimum and skill needs without them, and into the back office of a longer block of
     the same week where they do not work yet; their day stays within the daily cap and their
     week within what whole blocks allow. Of the trades for one person and week the one
-    that brings them nearest their target is made (the first in slot order on a tie), until
-    none helps. People in file order, weeks in order.
+    that gives them the most minutes is made (the first in slot order on a tie), until
+    they reach their target or no trade is left. People in file order, weeks in order.
     """
     problem = assignments.problem
     mover = _Mover(assignments, dict(values))
