@@ -800,14 +800,18 @@ def _search(
         # once), more neighbourhoods do.
         better = neighbourhoods(better.values, better.objective, left())
     rounds = 0
-    while skipped and better.stalled and better.objective > first.bound and left() > 0.1:
+    while (
+        skipped
+        and better.stalled
+        and better.objective > first.bound
+        and left() > 0.1
+        and not stop()
+    ):
         # A large office whose neighbourhoods stall goes on with neighbourhoods drawn with
         # the next seed rather than the closing full solve, which is slow there and has
         # nothing to prove against the floor (120 people over 2 weeks, seed 1: stalled 5
         # above the floor, and the closing solve ran 69 s into the wall-clock net without
         # a better rota; with more neighbourhoods proven in 36 s; benchmarks/RESULTS.md).
-        if stop():
-            break
         rounds += 1
         better = neighbourhoods(better.values, better.objective, left(), rounds)
     values, value = better.values, better.objective

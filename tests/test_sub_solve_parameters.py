@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-import rotaplan.solve
 from rotaplan.check import check
 from rotaplan.neighbourhood import improve as real_improve
 from rotaplan.problem import load_problem
 from rotaplan.solve import SolveSettings, solve
+from rotaplan.solve import _close as real_close
 from tests.test_robustness import generated_office
 
 # (thread name, max_presolve_iterations, cp_model_probing_level) of each sub-solve
@@ -105,7 +105,6 @@ def test_a_large_office_whose_neighbourhoods_stall_goes_on_with_the_next_seed(
         closed.append(name)
         return real_close(stages, name, *args)
 
-    real_close = rotaplan.solve._close
     monkeypatch.setattr("rotaplan.solve.improve", improve)
     monkeypatch.setattr("rotaplan.solve._close", close)
     _solved(office, SolveSettings(time_limit=4.0, seed=5, workers=1))

@@ -240,7 +240,8 @@ def _trade(rota: _Rota, slot: Slot) -> bool:
 def _swap_floors(rota: _Rota) -> dict[tuple[SlotKey, bool], int]:
     """Per (block, joining): the least fairness change of anyone who may join its counter
     from its back office (True) or leave it for the back office (False), skills aside.
-    `_shift` skips every move these floors show cannot lower the cost."""
+    Worked out once a round: `_shift` skips the moves they show cannot lower the cost, and
+    a move they miss after other moves of the round is found in the next round."""
     floors: dict[tuple[SlotKey, bool], int] = {}
     for slot in rota.problem.slots:
         key = slot.key
