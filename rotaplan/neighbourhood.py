@@ -47,6 +47,9 @@ KINDS = 5
 RATE_MEMORY = 0.3  # weight of the latest step in a kind's smoothed gain rate
 RATE_FLOOR = 0.1  # a kind is drawn at least this often relative to the best one
 MIN_PEOPLE = 3
+# How often `around` frees a mentor's group for the whole period (`Picker.group`) rather
+# than one week, when the person drawn has a mentor or trainees.
+GROUP_SHARE = 0.5
 # Work charged per step on top of the solver's own count, for cutting out the sub-model
 # (Python) and presolving it, which CP-SAT's deterministic time leaves out. Measured on 300
 # people over 4 weeks (22,000 variables): 40 ms to cut out a sub-model, 0.1 s wall for a
@@ -346,9 +349,12 @@ class Picker:
         sit in, all for that week: the person can then take or give up a counter seat, and
         a mentor can sit beside a trainee, in exchange with someone else. Small and quick
         to solve; on 300 people over 4 weeks the other kinds left half-hour gaps in
-        people's hours that freeing one person for one week closes."""
+        people's hours that freeing one person for one week closes. A person with a mentor
+        or trainees gets, GROUP_SHARE of the time, the whole period instead (`group`)."""
         staff, week = above
         partners = sorted(self.partners.get(staff, ()))
+        if partners and rng.random() < GROUP_SHARE:
+            return self.group(rng, values, [staff, *partners], week, size)
         sitting = sorted(
             {
                 other
@@ -362,6 +368,52 @@ class Picker:
         free: set[int] = set()
         for one in chosen:
             free.update(self.by_week[(one, week)])
+        return free
+
+    def group(
+        self,
+        rng: random.Random,
+        values: dict[int, int],
+        group: list[str],
+        week: int,
+        size: float,
+    ) -> set[int]:
+        """A mentor and their trainees (`group`, one of whom pays more than their floor in
+        `week`) for the whole period; with them, for that week, people drawn from those at
+        the counter in the blocks the group could sit in, and for each other week people
+        drawn from those who could sit at the counter in those blocks and do not.
+
+        The mentor can then sit beside a trainee for one more block in `week`, someone at
+        the counter there going to the back office, and give up a counter block in another
+        week to someone who takes it, so that the mentor's counter time over the period
+        stays near their fair part. A week alone cannot: on 300 people over 4 weeks the
+        rota of seed 0 ended with three groups one practice block above their own floor
+        each, which neither `around` for one week nor the start's block moves fixed
+        (benchmarks/RESULTS.md)."""
+        members = set(group)
+        free: set[int] = set()
+        for one in group:
+            free.update(self.by_person[one])
+
+        def drawn(number: int, at_counter: bool, count: int) -> list[str]:
+            pool = sorted(
+                {
+                    other
+                    for one in group
+                    for key in self.counter_slots[(one, number)]
+                    for other, index in self.seated[key]
+                    if bool(values[index]) == at_counter and other not in members
+                }
+            )
+            return rng.sample(pool, k=min(len(pool), count))
+
+        half = max(1, round(size) // 2)
+        for other in drawn(week, True, half):
+            free.update(self.by_week[(other, week)])
+        others = sorted({number for one, number in self.by_week if one in members} - {week})
+        for number in others:
+            for other in drawn(number, False, max(1, half // len(others))):
+                free.update(self.by_week[(other, number)])
         return free
 
     def _free(self, chosen: list[str]) -> set[int]:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from rotaplan import neighbourhood
 from rotaplan.check import check
 from rotaplan.model.build import BuiltModel, build
 from rotaplan.neighbourhood import (
@@ -186,31 +187,78 @@ def test_a_search_that_cannot_improve_stops_on_its_patience() -> None:
     assert found.work < 50.0
 
 
-def test_around_frees_the_trainee_their_mentor_and_people_at_the_counter_for_one_week() -> None:
-    built = with_soft_rules(two_weeks())
-    # Tim has no counter block; p0 and p1 hold both seats everywhere; the mentor is in
-    # the back office.
+def week_of(built: BuiltModel, staff: str, number: int) -> set[int]:
+    return {var.index for slot, _a, var in built.ctx.vars.of_person(staff) if slot.week == number}
+
+
+def counter_pair_rota(built: BuiltModel) -> dict[int, int]:
+    """p0 and p1 hold both seats everywhere, the mentor is in the back office, Tim is off."""
     values = {var.index: 0 for var in built.ctx.vars.all()}
     for staff, area in (("p0", "front"), ("p1", "front"), ("mentor", "back")):
         for _slot, slot_area, var in built.ctx.vars.of_person(staff):
             values[var.index] = int(slot_area == area)
+    return values
+
+
+def test_around_frees_the_trainee_their_mentor_and_people_at_the_counter_for_one_week(
+    monkeypatch: Any,
+) -> None:
+    built = with_soft_rules(two_weeks())
+    values = counter_pair_rota(built)
     picker = Picker(built)
+    monkeypatch.setattr(neighbourhood, "GROUP_SHARE", 0.0)  # one week, never the period
 
     free = picker.around(random.Random(0), values, ("tim", 0), 1)
 
-    def week(staff: str, number: int) -> set[int]:
-        return {
-            var.index for slot, _area, var in built.ctx.vars.of_person(staff) if slot.week == number
-        }
-
-    assert week("tim", 0) | week("mentor", 0) <= free
-    assert not (week("tim", 1) | week("mentor", 1)) & free
+    assert week_of(built, "tim", 0) | week_of(built, "mentor", 0) <= free
+    assert not (week_of(built, "tim", 1) | week_of(built, "mentor", 1)) & free
     # one of the two people at the counter, for that week only
-    freed = [staff for staff in ("p0", "p1") if week(staff, 0) <= free]
+    freed = [staff for staff in ("p0", "p1") if week_of(built, staff, 0) <= free]
     assert len(freed) == 1
-    assert not week(freed[0], 1) & free
+    assert not week_of(built, freed[0], 1) & free
     others = {f"p{index}" for index in range(2, 9)}
-    assert not any(week(staff, 0) & free for staff in others)
+    assert not any(week_of(built, staff, 0) & free for staff in others)
+
+
+def test_group_frees_mentor_and_trainee_for_the_period_with_seats_to_trade_each_week() -> None:
+    built = with_soft_rules(two_weeks())
+    values = counter_pair_rota(built)
+    picker = Picker(built)
+
+    free = picker.group(random.Random(0), values, ["tim", "mentor"], 0, 2)
+
+    assert indices(built, "tim") | indices(built, "mentor") <= free
+    # week 0 (the week that pays): one of the two at the counter, for that week only
+    sitting = [staff for staff in ("p0", "p1") if week_of(built, staff, 0) <= free]
+    assert len(sitting) == 1
+    assert not week_of(built, sitting[0], 1) & free
+    # week 1: one who could take a counter seat there and has none, for that week only
+    others = [f"p{index}" for index in range(2, 9)]
+    takers = [staff for staff in others if week_of(built, staff, 1) <= free]
+    assert len(takers) == 1
+    assert not week_of(built, takers[0], 0) & free
+    assert not any(week_of(built, staff, 1) & free for staff in ("p0", "p1"))
+    freed = {staff for staff in [*others, "p0", "p1"] if indices(built, staff) & free}
+    assert freed == {sitting[0], takers[0]}
+
+
+def test_around_frees_a_mentor_group_for_the_period_as_often_as_group_share_says(
+    monkeypatch: Any,
+) -> None:
+    built = with_soft_rules(two_weeks())
+    values = counter_pair_rota(built)
+    picker = Picker(built)
+    period = indices(built, "tim") | indices(built, "mentor")
+
+    monkeypatch.setattr(neighbourhood, "GROUP_SHARE", 1.0)
+    assert period <= picker.around(random.Random(0), values, ("tim", 0), 2)
+    monkeypatch.setattr(neighbourhood, "GROUP_SHARE", 0.0)
+    assert not period <= picker.around(random.Random(0), values, ("tim", 0), 2)
+    # someone without a mentor or trainees is always freed for the one week
+    monkeypatch.setattr(neighbourhood, "GROUP_SHARE", 1.0)
+    alone = picker.around(random.Random(0), values, ("p5", 0), 2)
+    assert week_of(built, "p5", 0) <= alone
+    assert not week_of(built, "p5", 1) & alone
 
 
 def test_kinds_are_each_tried_once_then_drawn_by_their_gain_per_work() -> None:
