@@ -355,14 +355,7 @@ class Picker:
         partners = sorted(self.partners.get(staff, ()))
         if partners and rng.random() < GROUP_SHARE:
             return self.group(rng, values, [staff, *partners], week, size)
-        sitting = sorted(
-            {
-                other
-                for key in self.counter_slots[(staff, week)]
-                for other, index in self.seated[key]
-                if values[index] and other != staff and other not in partners
-            }
-        )
+        sitting = self._pool(values, [staff], week, {staff, *partners}, at_counter=True)
         chosen = [staff, *partners]
         chosen += rng.sample(sitting, k=min(len(sitting), max(1, round(size))))
         free: set[int] = set()
@@ -378,10 +371,10 @@ class Picker:
         week: int,
         size: float,
     ) -> set[int]:
-        """A mentor and their trainees (`group`, one of whom pays more than their floor in
-        `week`) for the whole period; with them, for that week, people drawn from those at
-        the counter in the blocks the group could sit in, and for each other week people
-        drawn from those who could sit at the counter in those blocks and do not.
+        """The person drawn with their mentor or trainees (`group`, one of whom pays more than
+        their floor in `week`) for the whole period; with them, for that week, people drawn
+        from those at the counter in the blocks the group could sit in, and for each other
+        week people drawn from those who could sit at the counter in those blocks and do not.
 
         The mentor can then sit beside a trainee for one more block in `week`, someone at
         the counter there going to the back office, and give up a counter block in another
@@ -396,15 +389,7 @@ class Picker:
             free.update(self.by_person[one])
 
         def drawn(number: int, at_counter: bool, count: int) -> list[str]:
-            pool = sorted(
-                {
-                    other
-                    for one in group
-                    for key in self.counter_slots[(one, number)]
-                    for other, index in self.seated[key]
-                    if bool(values[index]) == at_counter and other not in members
-                }
-            )
+            pool = self._pool(values, group, number, members, at_counter=at_counter)
             return rng.sample(pool, k=min(len(pool), count))
 
         half = max(1, round(size) // 2)
@@ -415,6 +400,27 @@ class Picker:
             for other in drawn(number, False, max(1, half // len(others))):
                 free.update(self.by_week[(other, number)])
         return free
+
+    def _pool(
+        self,
+        values: dict[int, int],
+        people: list[str],
+        week: int,
+        outside: set[str],
+        *,
+        at_counter: bool,
+    ) -> list[str]:
+        """Everyone but `outside` who could sit at the counter in a block of `week` where one
+        of `people` could, and sits there in `values` (`at_counter`) or does not; sorted."""
+        return sorted(
+            {
+                other
+                for one in people
+                for key in self.counter_slots[(one, week)]
+                for other, index in self.seated[key]
+                if bool(values[index]) == at_counter and other not in outside
+            }
+        )
 
     def _free(self, chosen: list[str]) -> set[int]:
         free: set[int] = set()
