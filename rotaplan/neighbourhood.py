@@ -353,10 +353,10 @@ class Picker:
         or trainees gets, GROUP_SHARE of the time, the whole period instead (`group`)."""
         staff, week = above
         partners = sorted(self.partners.get(staff, ()))
-        if partners and rng.random() < GROUP_SHARE:
-            return self.group(rng, values, [staff, *partners], week, size)
-        sitting = self._pool(values, [staff], week, {staff, *partners}, at_counter=True)
         chosen = [staff, *partners]
+        if partners and rng.random() < GROUP_SHARE:
+            return self.group(rng, values, chosen, week, size)
+        sitting = self._pool(values, [staff], week, set(chosen), at_counter=True)
         chosen += rng.sample(sitting, k=min(len(sitting), max(1, round(size))))
         free: set[int] = set()
         for one in chosen:
