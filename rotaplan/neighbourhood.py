@@ -24,8 +24,9 @@ full solve needed 8 s for.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+import threading
+from collections import ChainMap, defaultdict, deque
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,10 @@ STEP_OVERHEAD_PER_VARIABLE = 2e-6
 EXPAND_LIMIT = 20
 
 
+# People (or, for `Picker.days`, dates) in the neighbourhoods of steps still running.
+Busy = frozenset[Any]
+
+
 @dataclass(frozen=True)
 class Improvement:
     """The best values found, their objective, and how much work the search used."""
@@ -94,6 +99,8 @@ def improve(
     patience: float | None = None,
     index: SearchIndex | None = None,
     close_at: int | None = None,
+    parallel: int = 1,
+    wait: Callable[[threading.Event], Any] = threading.Event.wait,
 ) -> Improvement:
     """Re-optimise neighbourhoods of the rota `start` (every variable's value by proto index,
     objective `value`) for up to `work`
@@ -101,87 +108,255 @@ def improve(
 
     The model's objective must be set; `configure` sets each
     sub-solver's parameters (seed, workers, extra parameters) before its limit;
-    `solve_with(solver, model)` runs a sub-solve; `stop()` is asked before and after
-    each step whether to end the search (wall clock past its limit, or Ctrl-C). With
+    `solve_with(solver, model)` runs a sub-solve; `stop()` is asked before each step
+    whether to end the search (wall clock past its limit, or Ctrl-C). With
     `patience`, the search also ends once that much work went by without a better rota.
     `index` is what `SearchIndex.of(built)` reads off the model, kept between searches
     on the same model (it takes 1 s on 300 people over 4 weeks). With `close_at`, the
     search also ends once the objective is at most that.
+
+    With `parallel` above 1, that many sub-solves run at once, each in its own thread
+    (`wait(event)` waits for one to end; the caller's, so that Ctrl-C reaches it), as a
+    pipeline: step n is drawn from the rota with every step up to n - 1 - PIPELINE_LAG
+    taken in, and its rota is taken in, in step order, where its changes leave every rule
+    they share with the steps it did not see intact (`SubModels.merged_gain`). What each
+    step sees and keeps depends only on the seed and the work limits, never on which
+    sub-solve ends first, so the search stays deterministic.
     """
-    model = built.model
-    rng = random.Random(seed)
     index = index or SearchIndex.of(built)
-    picker, graph, costs = index.picker, index.graph, index.costs
-    best = dict(start)
-    best_objective = value
-    costly = costs.costliest(best)
-    above = costs.above_floor(best)
-    size = picker.start_size()
-    overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * len(model.proto.variables)
-    used = last_better = 0.0
-    steps = improved = 0
-    stalled = False
-    rates: list[float | None] = [None] * KINDS  # gain per unit of work, smoothed
-    target = bound if close_at is None else max(bound, close_at)
-    while used < work - 0.01 and picker.people and best_objective > target and not stop():
-        if patience is not None and used - last_better > patience:
-            stalled = True
-            break
-        steps += 1
+    search = _Search(built, index, start, value, seed, configure, report, close_at, bound)
+    if parallel <= 1:
+        while search.going(work, patience, stop):
+            step = search.draw(work)
+            search.take(step, solve_with(step.solver, step.part.model))
+    else:
+        _pipeline(search, work, patience, stop, solve_with, parallel, wait)
+    return search.result()
+
+
+# How many of the steps before it a step of a pipelined search does not see: at most
+# `parallel` steps run at once, and the step PIPELINE_LAG + 1 before must have ended.
+PIPELINE_LAG = 2
+
+
+def _pipeline(
+    search: _Search,
+    work: float,
+    patience: float | None,
+    stop: Callable[[], bool],
+    solve_with: Callable[[cp_model.CpSolver, cp_model.CpModel], Any],
+    parallel: int,
+    wait: Callable[[threading.Event], Any],
+) -> None:
+    """`improve`'s steps, up to `parallel` sub-solves at a time, each in its own thread."""
+    pending: deque[_Running] = deque()  # drawn, not taken in yet, in step order
+    ended = threading.Event()  # set whenever a sub-solve ends
+
+    def run(running: _Running) -> None:
+        try:
+            running.status = solve_with(running.step.solver, running.step.part.model)
+        except BaseException as error:  # handed to the searching thread in `take_oldest`
+            running.error = error
+        finally:
+            running.done.set()
+            ended.set()
+
+    def take_oldest() -> None:
+        running = pending.popleft()
+        wait(running.done)
+        if running.error is not None:
+            raise running.error
+        search.take(running.step, running.status)
+
+    try:
+        while True:
+            while len(pending) > PIPELINE_LAG:
+                take_oldest()
+            if not search.going(work, patience, stop):
+                break
+            while True:
+                ended.clear()
+                if sum(not running.done.is_set() for running in pending) < parallel:
+                    break
+                wait(ended)
+            running = _Running(search.draw(work, [waiting.step for waiting in pending]))
+            pending.append(running)
+            threading.Thread(target=run, args=(running,), name="neighbourhood", daemon=True).start()
+    finally:
+        while pending:  # what was started is taken in: its work is spent
+            take_oldest()
+
+
+class _Running:
+    """A pipelined step: its sub-solve's status once `done` is set, or what it raised."""
+
+    def __init__(self, step: _Step) -> None:
+        self.step = step
+        self.done = threading.Event()
+        self.status: Any = None
+        self.error: BaseException | None = None
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One neighbourhood: its kind, sub-model and solver, the work limit it was given, and
+    what it starts from (the objective, its moving variables' values, and how many steps
+    were taken in by then)."""
+
+    kind: int
+    part: SubModel
+    solver: cp_model.CpSolver
+    limit: float
+    objective: int
+    before: dict[int, int]
+    seen: int
+    people: Busy  # whom it frees (none for everyone on some days)
+    dates: Busy  # the days it frees everyone on
+
+
+class _Search:
+    """The state of `improve`: the best rota, the kinds' gain rates, the neighbourhood size
+    and the work used, changed only by `draw` (in step order) and `take`."""
+
+    def __init__(
+        self,
+        built: BuiltModel,
+        index: SearchIndex,
+        start: dict[int, int],
+        value: int,
+        seed: int,
+        configure: Callable[[cp_model.CpSolver], None],
+        report: Callable[[int], None] | None,
+        close_at: int | None,
+        bound: int,
+    ) -> None:
+        self.rng = random.Random(seed)
+        self.picker, self.graph, self.costs = index.picker, index.graph, index.costs
+        self.configure = configure
+        self.report = report
+        self.best = dict(start)
+        self.objective = value
+        self.costly = self.costs.costliest(self.best)
+        self.above = self.costs.above_floor(self.best)
+        self.size = self.picker.start_size()
+        variables = len(built.model.proto.variables)
+        self.overhead = STEP_OVERHEAD + STEP_OVERHEAD_PER_VARIABLE * variables
+        self.used = self.last_better = 0.0
+        self.reserved = 0.0  # the limits of steps drawn and not taken in yet
+        self.steps = self.improved = 0
+        self.stalled = False
+        self.rates: list[float | None] = [None] * KINDS  # gain per unit of work, smoothed
+        self.target = bound if close_at is None else max(bound, close_at)
+        self.taken: list[dict[int, int]] = []  # what each step taken in changed, in order
+
+    def going(self, work: float, patience: float | None, stop: Callable[[], bool]) -> bool:
+        """Whether to draw another step: work is left, the rota is above the target, and
+        neither `stop()` nor `patience` ends the search."""
+        if not (
+            self.used + self.reserved < work - 0.01
+            and self.picker.people
+            and self.objective > self.target
+            and not stop()
+        ):
+            return False
+        if patience is not None and self.used - self.last_better > patience:
+            self.stalled = True
+            return False
+        return True
+
+    def draw(self, work: float, running: list[_Step] | None = None) -> _Step:
+        """The next neighbourhood of the best rota, with its sub-model and solver; none of
+        the people (or, for everyone on some days, the dates) of the steps still `running`
+        are drawn where others are left, so that steps side by side do not repeat each
+        other's work."""
+        picker, rng = self.picker, self.rng
+        busy: Busy = frozenset(staff for step in running or () for staff in step.people)
+        dates: Busy = frozenset(date for step in running or () for date in step.dates)
+        self.steps += 1
         usable = [
             kind
             for kind, ready in enumerate(
-                (len(picker.dates) > 1, True, bool(costly), True, bool(above))
+                (len(picker.dates) > 1, True, bool(self.costly), True, bool(self.above))
             )
             if ready
         ]
-        kind = _next_kind(rng, usable, rates)
+        kind = _next_kind(rng, usable, self.rates)
+        people: Busy = frozenset()
         if kind == DAYS:
-            free = picker.days(rng)
-        elif kind == TRADE:
-            free = picker.trade(rng, best, size)
-        elif kind == COSTLY:
-            free = picker.costly(rng, costly, size)
-        elif kind == AROUND:
-            free = picker.around(rng, best, rng.choice(above), size)
+            free = picker.days(rng, dates)
+            dates = frozenset(picker.date_of[var] for var in free)
         else:
-            free = picker.anyone(rng, size)
-        part = graph.sub_model(free, best)
+            if kind == TRADE:
+                free = picker.trade(rng, self.best, self.size, busy)
+            elif kind == COSTLY:
+                free = picker.costly(rng, self.costly, self.size, busy)
+            elif kind == AROUND:
+                above = [pair for pair in self.above if pair[0] not in busy] or self.above
+                free = picker.around(rng, self.best, rng.choice(above), self.size, busy)
+            else:
+                free = picker.anyone(rng, self.size, busy)
+            people = frozenset(picker.owner[var] for var in free)
+            dates = frozenset()
+        part = self.graph.sub_model(free, self.best)
         solver = cp_model.CpSolver()
-        configure(solver)
-        if steps % 2 == 0:
+        self.configure(solver)
+        if self.steps % 2 == 0:
             # Every other step without the LP: cheaper steps and more of them. Neither
             # setting won on every benchmark office; alternating kept the better of both.
             solver.parameters.linearization_level = 0
-        step_work = min(STEP_WORK, work - used - overhead)
-        solver.parameters.max_deterministic_time = max(step_work, 0.01)
-        status = solve_with(solver, part.model)
-        step_used = solver.deterministic_time + overhead
-        used += step_used
-        interrupted = stop()
+        limit = min(STEP_WORK, work - self.used - self.reserved - self.overhead)
+        solver.parameters.max_deterministic_time = max(limit, 0.01)
+        self.reserved += max(limit, 0.01) + self.overhead
+        before = {var: self.best[var] for var in part.moving}
+        return _Step(
+            kind, part, solver, limit, self.objective, before, len(self.taken), people, dates
+        )
+
+    def take(self, step: _Step, status: Any) -> None:
+        """Take in a step's sub-solve: its work, the size and rate it teaches, and its rota
+        where it is better and fits with what was taken in since the step was drawn."""
+        solver = step.solver
+        step_used = solver.deterministic_time + self.overhead
+        self.used += step_used
+        self.reserved -= max(step.limit, 0.01) + self.overhead
         if status == cp_model.OPTIMAL:
-            size = min(len(picker.people), size * 1.25)
-        elif status != cp_model.FEASIBLE or solver.deterministic_time >= 0.98 * step_work:
-            size = max(MIN_PEOPLE, size * 0.8)
+            self.size = min(len(self.picker.people), self.size * 1.25)
+        elif status != cp_model.FEASIBLE or solver.deterministic_time >= 0.98 * step.limit:
+            self.size = max(MIN_PEOPLE, self.size * 0.8)
         gain = 0
+        changes: dict[int, int] = {}
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = round(solver.objective_value)
-            gain = max(0, best_objective - found)
-            if found < best_objective:
-                best = part.values(solver, best)
-                best_objective = found
-                costly = costs.costliest(best)
-                above = costs.above_floor(best)
-                improved += 1
-                last_better = used
-                if report is not None:
-                    report(found)
+            gain = max(0, step.objective - round(solver.objective_value))
+        if gain:
+            changes = step.part.changes(solver, step.before)
+            since: dict[int, int] = {}
+            for taken in self.taken[step.seen :]:
+                since.update(taken)
+            if since:  # steps taken in since this one was drawn: what is its rota worth now?
+                gain = max(0, self.graph.merged_gain(changes, since, self.best) or 0)
+            if gain > 0:
+                self.best.update(changes)
+                self.objective -= gain
+                self.costly = self.costs.costliest(self.best)
+                self.above = self.costs.above_floor(self.best)
+                self.improved += 1
+                self.last_better = self.used
+                if self.report is not None:
+                    self.report(self.objective)
+            else:
+                changes = {}
+        self.taken.append(changes)
         rate = gain / step_used
-        before = rates[kind]
-        rates[kind] = rate if before is None else (1 - RATE_MEMORY) * before + RATE_MEMORY * rate
-        if interrupted:
-            break
-    return Improvement(best, best_objective, used, steps, improved, stalled)
+        before = self.rates[step.kind]
+        self.rates[step.kind] = (
+            rate if before is None else (1 - RATE_MEMORY) * before + RATE_MEMORY * rate
+        )
+
+    def result(self) -> Improvement:
+        """The best rota found and what the search spent on it."""
+        return Improvement(
+            self.best, self.objective, self.used, self.steps, self.improved, self.stalled
+        )
 
 
 @dataclass(frozen=True)
@@ -266,6 +441,8 @@ class Picker:
         self.by_person: dict[str, list[int]] = defaultdict(list)
         self.by_week: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.by_date: dict[object, list[int]] = defaultdict(list)
+        self.owner: dict[int, str] = {}  # variable index -> person
+        self.date_of: dict[int, object] = {}  # variable index -> date
         # slot key -> who could sit at the counter there, with the variable's index
         self.seated: dict[object, list[tuple[str, int]]] = defaultdict(list)
         # (person, week) -> the slots where the person could sit at the counter
@@ -276,6 +453,8 @@ class Picker:
                 self.by_person[person.id].append(var.index)
                 self.by_week[(person.id, slot.week)].append(var.index)
                 self.by_date[slot.date].append(var.index)
+                self.owner[var.index] = person.id
+                self.date_of[var.index] = slot.date
                 if area == "front":
                     self.seated[slot.key].append((person.id, var.index))
                     self.counter_slots[(person.id, slot.week)].append(slot.key)
@@ -301,31 +480,40 @@ class Picker:
             min(START_SHARE * len(self.people), START_FREE_VARIABLES / per_person),
         )
 
-    def days(self, rng: random.Random) -> set[int]:
-        """Everyone on one or two dates."""
+    def days(self, rng: random.Random, busy: Busy = frozenset()) -> set[int]:
+        """Everyone on one or two dates (not dates in `busy` while others are left)."""
+        dates = [date for date in self.dates if date not in busy] or self.dates
         free: set[int] = set()
-        for date in rng.sample(self.dates, k=min(len(self.dates), 1 + rng.randrange(2))):
+        for date in rng.sample(dates, k=min(len(dates), 1 + rng.randrange(2))):
             free.update(self.by_date[date])
         return free
 
-    def anyone(self, rng: random.Random, size: float) -> set[int]:
-        """`size` people drawn at random, for the whole period."""
-        return self._free(rng.sample(self.people, k=min(len(self.people), round(size))))
+    def anyone(self, rng: random.Random, size: float, busy: Busy = frozenset()) -> set[int]:
+        """`size` people drawn at random (none in `busy`), for the whole period."""
+        people = [staff for staff in self.people if staff not in busy]
+        return self._free(rng.sample(people, k=min(len(people), round(size))))
 
-    def costly(self, rng: random.Random, costly: list[str], size: float) -> set[int]:
-        """The people who cost most now, with as many others drawn at random to trade with."""
-        chosen = costly[: max(1, round(size) // 2)]
-        taken = set(chosen)
+    def costly(
+        self, rng: random.Random, costly: list[str], size: float, busy: Busy = frozenset()
+    ) -> set[int]:
+        """The people who cost most now, with as many others drawn at random to trade with
+        (none in `busy`)."""
+        chosen = [staff for staff in costly if staff not in busy][: max(1, round(size) // 2)]
+        taken = set(chosen) | busy
         others = [staff for staff in self.people if staff not in taken]
         chosen += rng.sample(others, k=min(len(others), round(size) - len(chosen)))
         return self._free(chosen)
 
-    def trade(self, rng: random.Random, values: dict[int, int], size: float) -> set[int]:
+    def trade(
+        self, rng: random.Random, values: dict[int, int], size: float, busy: Busy = frozenset()
+    ) -> set[int]:
         """People far above their fair part of the counter with people far below it, so that
-        counter duty can move from the ones to the others; drawn from the most extreme."""
+        counter duty can move from the ones to the others; drawn from the most extreme
+        (none in `busy`)."""
         deviation = {
             staff: sum(minutes for index, minutes in self.front[staff] if values[index]) - fair
             for staff, fair in self.fair.items()
+            if staff not in busy
         }
         over = sorted((s for s in deviation if deviation[s] > 0), key=lambda s: -deviation[s])
         under = sorted((s for s in deviation if deviation[s] < 0), key=lambda s: deviation[s])
@@ -334,7 +522,7 @@ class Picker:
             under[: 3 * half], k=min(half, len(under))
         )
         if not chosen:
-            return self.anyone(rng, size)
+            return self.anyone(rng, size, busy)
         return self._free(chosen)
 
     def around(
@@ -343,6 +531,7 @@ class Picker:
         values: dict[int, int],
         above: tuple[str, int],
         size: float,
+        busy: Busy = frozenset(),
     ) -> set[int]:
         """One person whose cost is above their floor in one week, with their mentor or
         trainees and people drawn from those at the counter in the blocks the person could
@@ -355,8 +544,8 @@ class Picker:
         partners = sorted(self.partners.get(staff, ()))
         chosen = [staff, *partners]
         if partners and rng.random() < GROUP_SHARE:
-            return self.group(rng, values, chosen, week, size)
-        sitting = self._pool(values, [staff], week, set(chosen), at_counter=True)
+            return self.group(rng, values, chosen, week, size, busy)
+        sitting = self._pool(values, [staff], week, set(chosen) | busy, at_counter=True)
         chosen += rng.sample(sitting, k=min(len(sitting), max(1, round(size))))
         free: set[int] = set()
         for one in chosen:
@@ -370,6 +559,7 @@ class Picker:
         group: list[str],
         week: int,
         size: float,
+        busy: Busy = frozenset(),
     ) -> set[int]:
         """The person drawn with their mentor or trainees (`group`, one of whom pays more than
         their floor in `week`) for the whole period; with them, for that week, people drawn
@@ -389,7 +579,7 @@ class Picker:
             free.update(self.by_person[one])
 
         def drawn(number: int, at_counter: bool, count: int) -> list[str]:
-            pool = self._pool(values, group, number, members, at_counter=at_counter)
+            pool = self._pool(values, group, number, members | busy, at_counter=at_counter)
             return rng.sample(pool, k=min(len(pool), count))
 
         half = max(1, round(size) // 2)
@@ -485,6 +675,7 @@ class SubModels:
                 self.mentions[index].append(number)
         objective = proto.objective
         self.objective = _Linear(list(objective.vars), list(objective.coeffs), 0)
+        self.objective_coeffs = dict(zip(objective.vars, objective.coeffs, strict=True))
         self.objective_offset = objective.offset
         self.scaling = objective.scaling_factor
         return self
@@ -512,6 +703,23 @@ class SubModels:
         if self.scaling:
             sub.model.proto.objective.scaling_factor = self.scaling
         return sub
+
+    def merged_gain(
+        self, changes: dict[int, int], since: dict[int, int], values: dict[int, int]
+    ) -> int | None:
+        """What the objective falls by when `changes` (new values by variable, found from
+        a rota before `since` was applied) join the rota `values`; None if a constraint
+        that mentions a variable of each breaks. A constraint that mentions only one of the
+        two holds as it did in that one's rota, so the rota with both keeps every rule."""
+        touched = {number for var in since for number in self.mentions[var]}
+        shared = {number for var in changes for number in self.mentions[var] if number in touched}
+        combined = ChainMap(changes, values)
+        if not all(self.forms[number].holds(combined) for number in sorted(shared)):
+            return None
+        coeffs = self.objective_coeffs
+        fall: int = sum(coeffs.get(var, 0) * (values[var] - new) for var, new in changes.items())
+        scaling: float = self.scaling or 1.0
+        return round(fall * scaling)
 
     def relaxation(self, free: set[int], objective: _Linear) -> SubModel:
         """A model whose optimum is a lower bound on `objective` in every rota: the
@@ -608,13 +816,12 @@ class SubModel:
     model: cp_model.CpModel
     moving: list[int]
 
-    def values(self, solver: cp_model.CpSolver, before: dict[int, int]) -> dict[int, int]:
-        """`before` with the moving variables at `solver`'s last solution."""
+    def changes(self, solver: cp_model.CpSolver, before: dict[int, int]) -> dict[int, int]:
+        """The moving variables whose value in `solver`'s last solution differs from
+        `before` (their values by variable index), with that value."""
         solution = solver.response_proto.solution
-        after = dict(before)
-        for new, old in enumerate(self.moving):
-            after[old] = int(solution[new])
-        return after
+        found = {old: int(solution[new]) for new, old in enumerate(self.moving)}
+        return {old: number for old, number in found.items() if number != before[old]}
 
 
 # Domain ends beyond this are CP-SAT's "unbounded" and stay as they are when shifted.
@@ -633,7 +840,7 @@ class _Linear:
         if any(var < 0 for var in self.variables):
             raise ValueError("no sub-models for linear terms of negated literals yet")
 
-    def value(self, values: dict[int, int]) -> int:
+    def value(self, values: Mapping[int, int]) -> int:
         """The expression's value at `values`."""
         return self.offset + sum(
             coeff * values[var] for var, coeff in zip(self.variables, self.coeffs, strict=True)
@@ -695,6 +902,30 @@ class _Form:
             refs += expression.variables
         refs += self.literals
         return refs
+
+    def holds(self, values: Mapping[int, int]) -> bool:
+        """Whether the constraint holds at `values` (every variable it mentions has one)."""
+
+        def true(ref: int) -> bool:
+            return bool(values[ref]) if ref >= 0 else not values[-ref - 1]
+
+        if not all(true(ref) for ref in self.enforcement):
+            return True
+        if self.linear is not None:
+            activity = self.linear.value(values)
+            ends = self.domain
+            return any(ends[k] <= activity <= ends[k + 1] for k in range(0, len(ends), 2))
+        if self.kind == "lin_max":
+            target, *expressions = self.expressions
+            return target.value(values) == max(part.value(values) for part in expressions)
+        count = sum(true(ref) for ref in self.literals)
+        if self.kind == "bool_or":
+            return count >= 1
+        if self.kind == "bool_and":
+            return count == len(self.literals)
+        if self.kind == "at_most_one":
+            return count <= 1
+        return count == 1  # exactly_one
 
 
 def _form(constraint: Any) -> _Form:

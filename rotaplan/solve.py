@@ -781,6 +781,8 @@ def _search(
             patience=max(NEIGHBOURHOOD_PATIENCE * work, 1.0),
             index=index,
             close_at=close_at,
+            parallel=stages.settings.workers // stages.workers,
+            wait=lambda event: wait(event, stages.ctrl_c),
         )
         stages.work_left -= found.work
         return found
