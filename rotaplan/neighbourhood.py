@@ -16,6 +16,13 @@ counter together. The run stays deterministic: the neighbourhoods come from
 a seeded random generator and every sub-solve stops on deterministic work,
 never on the clock.
 
+With two cores and no race beside it, two sub-solves run at once
+(`improve(parallel=2)`): each step is drawn from the rota with every step
+but the last PIPELINE_LAG taken in, away from the people of the steps still
+running, and is taken in, in step order, where its changes still keep every
+rule they share with the steps it did not see. So no core waits for the
+other, and the rota depends only on the seed and the work limits.
+
 The shortfall stages use the same search (`rotaplan.solve._search`): on
 300 people over 4 weeks, day neighbourhoods close the back-office gaps a
 full solve needed 8 s for.
