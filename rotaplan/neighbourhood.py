@@ -180,7 +180,12 @@ def _pipeline(
             while len(pending) > PIPELINE_LAG:
                 take_oldest()
             if not search.going(work, patience, stop):
-                break
+                if not pending:
+                    break
+                # The running steps' limits were reserved in full; what they leave unused
+                # may buy another step, and a better rota among them puts off `patience`.
+                take_oldest()
+                continue
             while True:
                 ended.clear()
                 if sum(not running.done.is_set() for running in pending) < parallel:
@@ -190,7 +195,7 @@ def _pipeline(
             pending.append(running)
             threading.Thread(target=run, args=(running,), name="neighbourhood", daemon=True).start()
     finally:
-        while pending:  # what was started is taken in: its work is spent
+        while pending:  # on an error: what was started is taken in, its work is spent
             take_oldest()
 
 
@@ -258,7 +263,8 @@ class _Search:
 
     def going(self, work: float, patience: float | None, stop: Callable[[], bool]) -> bool:
         """Whether to draw another step: work is left, the rota is above the target, and
-        neither `stop()` nor `patience` ends the search."""
+        neither `stop()` nor `patience` ends the search (then `stalled`)."""
+        self.stalled = False
         if not (
             self.used + self.reserved < work - 0.01
             and self.picker.people
@@ -278,7 +284,7 @@ class _Search:
         other's work."""
         picker, rng = self.picker, self.rng
         busy: Busy = frozenset(staff for step in running or () for staff in step.people)
-        dates: Busy = frozenset(date for step in running or () for date in step.dates)
+        busy_dates: Busy = frozenset(date for step in running or () for date in step.dates)
         self.steps += 1
         usable = [
             kind
@@ -290,8 +296,8 @@ class _Search:
         kind = _next_kind(rng, usable, self.rates)
         people: Busy = frozenset()
         if kind == DAYS:
-            free = picker.days(rng, dates)
-            dates = frozenset(picker.date_of[var] for var in free)
+            free = picker.days(rng, busy_dates)
+            dates: Busy = frozenset(picker.date_of[var] for var in free)
         else:
             if kind == TRADE:
                 free = picker.trade(rng, self.best, self.size, busy)

@@ -224,8 +224,10 @@ class _Stages:
         self.started = time.monotonic()
         self.work_left = settings.time_limit
         # Threads per CP-SAT solve: with two or more workers the soft goals race two searches
-        # (`_race`), and each solve gets half. One solve with two interleaved workers proved
-        # the 60-person week's counter seats in 5.4 s where one worker needs 0.06 s.
+        # (`_race`) and the other neighbourhoods solve two sub-models at once
+        # (`improve(parallel=...)`), and each solve gets half. One solve with two interleaved
+        # workers proved the 60-person week's counter seats in 5.4 s where one worker needs
+        # 0.06 s.
         self.workers = max(1, settings.workers // 2)
         self.wall_limit = settings.time_limit * WALL_CLOCK_FACTOR + WALL_CLOCK_MARGIN
         self.first_rota_at: float | None = None  # see Result.first_rota_at

@@ -172,6 +172,7 @@ def test_steps_side_by_side_give_the_same_rota_whichever_ends_first(larger: Prob
     first, _cost, _most = _search(larger, 2, random.Random(1), work=2.0)
     second, _cost, _most = _search(larger, 2, random.Random(2), work=2.0)
     assert first.objective > 0 and first.steps > 20  # the budget, not the bound, ended it
+    assert first.work >= 2.0 - 0.01  # and all of it was spent, as one step at a time does
     assert (first.values, first.objective, first.work) == (
         second.values,
         second.objective,
