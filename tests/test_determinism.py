@@ -34,15 +34,16 @@ def test_same_rota_when_stopped_on_the_work_limit(tmp_path: Path) -> None:
     assert any(stage.stopped == "work limit" for stage in first.stages)
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # with 2, two sub-solves at a time
 def test_a_large_office_without_a_first_soft_solve_gives_a_checked_rota_that_repeats(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     # Offices with at least FIRST_SOLVE_UP_TO_VARIABLES assignment variables go to the
     # neighbourhoods from the traded start at once; make the example office one of them.
     monkeypatch.setattr(solve_module, "FIRST_SOLVE_UP_TO_VARIABLES", 0)
     root = Path(__file__).resolve().parent.parent
     office_file = root / "config" / "immigration-office.yaml"
-    settings = SolveSettings(time_limit=3, seed=2, workers=1)
+    settings = SolveSettings(time_limit=3, seed=2, workers=workers)
     reports: list[str] = []
     problem = load_problem(office_file)
     first = solve(problem, settings, lambda report: reports.append(report.stage))
