@@ -195,8 +195,8 @@ def _pipeline(
             pending.append(running)
             threading.Thread(target=run, args=(running,), name="neighbourhood", daemon=True).start()
     finally:
-        while pending:  # on an error: what was started is taken in, its work is spent
-            take_oldest()
+        for running in pending:  # only after an error: no sub-solve is left running
+            wait(running.done)
 
 
 class _Running:
