@@ -119,7 +119,7 @@ def _command_solve(args: argparse.Namespace) -> int:
             f"{len(result.rota.shortfalls)} shortfall(s) remain; with --strict nothing was written."
         )
         return EXIT_SHORTFALLS
-    written = publish_rota(problem, result.rota, out, force=args.force)
+    written = publish_rota(problem, result.rota, out, force=args.force, workers=args.workers)
     if timings is not None:
         _write_timings(timings, result, solved)
     if not args.quiet:
@@ -243,9 +243,9 @@ def _solver_flags(parser: argparse.ArgumentParser) -> None:
         type=_above_zero(int, "a whole number", "at least 1, e.g. 2"),
         default=2,
         help=(
-            "cores to use (default 2: the soft goals run two searches side by side; "
-            "1 for a one-core machine). The rota depends on this number and the seed, "
-            "never on the machine"
+            "cores to use (default 2: the soft goals run two searches side by side and "
+            "two processes write the calendars; 1 for a one-core machine). The rota "
+            "depends on this number and the seed, never on the machine"
         ),
     )
 

@@ -95,6 +95,7 @@ def publish_rota(
     *,
     force: bool = False,
     stamp: dt.datetime | None = None,
+    workers: int = 1,
 ) -> list[Path]:
     """Write rota.json and every export into `out` as one step; return the paths written.
 
@@ -104,7 +105,8 @@ def publish_rota(
     old one deleted); see `check_output_folder` for what is refused, before
     anything is written. On any
     error the temporary folder is removed and `out` is left as it was.
-    `stamp` is the publication moment written into calendar files (default now).
+    `stamp` is the publication moment written into calendar files (default now);
+    `workers` are the cores the exports may use (`write_exports`).
     """
     out = Path(out)
     check_output_folder(out, force=force)
@@ -114,7 +116,7 @@ def publish_rota(
 
     staging = _fresh_folder(target.parent, f".{target.name}.{_TEMPORARY_TAG}-", ".tmp")
     try:
-        written = write_exports(problem, rota, staging, stamp=stamp)
+        written = write_exports(problem, rota, staging, stamp=stamp, workers=workers)
         write_atomic(staging / ROTA_JSON, rota_to_json(rota))
         written.insert(0, staging / ROTA_JSON)
         _make_readable(staging)

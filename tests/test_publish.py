@@ -135,8 +135,9 @@ def test_check_output_folder_is_the_same_test_without_writing(tmp_path: Path) ->
     check_output_folder(out, force=True)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_export_leaves_nothing_behind(
-    tmp_path: Path, small: tuple[Problem, Rota], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small: tuple[Problem, Rota], monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     problem, rota = small
 
@@ -146,13 +147,14 @@ def test_a_failing_export_leaves_nothing_behind(
     monkeypatch.setattr(rotaplan.export, "write_xlsx", broken)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="disk full"):
-        publish_rota(problem, rota, out, stamp=STAMP)
+        publish_rota(problem, rota, out, stamp=STAMP, workers=workers)
     assert not out.exists()
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_export_keeps_the_old_rota(
-    tmp_path: Path, small: tuple[Problem, Rota], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small: tuple[Problem, Rota], monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     problem, rota = small
     out = tmp_path / "out"
@@ -163,7 +165,7 @@ def test_a_failing_export_keeps_the_old_rota(
 
     monkeypatch.setattr(rotaplan.export, "write_ics", broken)
     with pytest.raises(RuntimeError, match="calendar failed"):
-        publish_rota(problem, rota, out, force=True, stamp=STAMP)
+        publish_rota(problem, rota, out, force=True, stamp=STAMP, workers=workers)
     assert tree(out) == before
     assert leftovers(tmp_path) == []
 
@@ -224,6 +226,23 @@ def test_republishing_the_same_rota_gives_the_same_files(
     publish_rota(problem, rota, tmp_path / "b", stamp=STAMP)
     first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
     assert first.keys() == second.keys()
+    for name in first:
+        if not name.endswith(".xlsx"):  # the workbook records when it was made
+            assert first[name] == second[name], name
+
+
+def test_two_workers_write_the_same_files_as_one(
+    tmp_path: Path, small: tuple[Problem, Rota]
+) -> None:
+    problem, rota = small
+    one = publish_rota(problem, rota, tmp_path / "one", stamp=STAMP)
+    two = publish_rota(problem, rota, tmp_path / "two", stamp=STAMP, workers=2)
+    assert [path.relative_to(tmp_path / "one") for path in one] == [
+        path.relative_to(tmp_path / "two") for path in two
+    ]
+    first, second = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert first.keys() == second.keys()
+    assert sum(name.endswith(".ics") for name in first) == len(problem.people)
     for name in first:
         if not name.endswith(".xlsx"):  # the workbook records when it was made
             assert first[name] == second[name], name

@@ -16,6 +16,7 @@ from rotaplan.export.grid import (
     WEEKDAY_NAMES,
     area_label,
     assignment_times,
+    assignments_by_staff,
     format_clock,
     format_hours,
     looks_like_formula,
@@ -26,7 +27,7 @@ from rotaplan.export.grid import (
 )
 from rotaplan.files import write_atomic
 from rotaplan.problem import Problem
-from rotaplan.rota import Rota
+from rotaplan.rota import Assignment, Rota
 
 ROTA_CSV = "rota.csv"
 ROTA_COLUMNS: tuple[str, ...] = (
@@ -120,13 +121,16 @@ def rota_rows(problem: Problem, rota: Rota) -> list[list[CsvValue]]:
     return rows
 
 
-def staff_rows(problem: Problem, rota: Rota, staff: str) -> list[list[CsvValue]]:
-    """Rows of one person's CSV: their own shifts only, in time order."""
+def staff_rows(
+    problem: Problem, rota: Rota, staff: str, mine: Sequence[Assignment] | None = None
+) -> list[list[CsvValue]]:
+    """Rows of one person's CSV: their own shifts only, in time order (`mine`, where the
+    caller has them at hand)."""
     slots = slot_index(problem)
     person = problem.person(staff)
     mentor = problem.person(person.mentor) if person.trainee and person.mentor else None
     rows: list[list[CsvValue]] = []
-    for item in sorted_assignments(problem, rota, staff):
+    for item in mine if mine is not None else sorted_assignments(problem, rota, staff):
         start, end = assignment_times(problem, item, slots)
         minutes = int((end - start).total_seconds() // 60)
         note = f"beside your mentor {mentor.name}" if mentor and item.area == "front" else ""
@@ -155,12 +159,12 @@ def write_rota_csv(problem: Problem, rota: Rota, folder: Path) -> list[Path]:
 
 def write_staff_csvs(problem: Problem, rota: Rota, folder: Path) -> list[Path]:
     """Write `folder/staff/<id>.csv` for every person, holding only their own shifts."""
+    by_staff = assignments_by_staff(problem, rota)
     paths: list[Path] = []
     for person in problem.people:
         path = staff_file(folder, person.id, ".csv")
-        write_atomic(
-            path, csv_text(STAFF_COLUMNS, staff_rows(problem, rota, person.id)), sync=False
-        )
+        rows = staff_rows(problem, rota, person.id, by_staff[person.id])
+        write_atomic(path, csv_text(STAFF_COLUMNS, rows), sync=False)
         paths.append(path)
     return paths
 

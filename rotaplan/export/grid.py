@@ -327,6 +327,15 @@ def sorted_assignments(problem: Problem, rota: Rota, staff: str | None = None) -
     )
 
 
+def assignments_by_staff(problem: Problem, rota: Rota) -> dict[str, list[Assignment]]:
+    """Every person's assignments in reading order, as `sorted_assignments` gives them one
+    person at a time, from one pass over the rota (everyone in the office has an entry)."""
+    mine: dict[str, list[Assignment]] = {person.id: [] for person in problem.people}
+    for item in sorted_assignments(problem, rota):
+        mine.setdefault(item.staff, []).append(item)
+    return mine
+
+
 def sorted_shortfalls(problem: Problem, rota: Rota) -> list[Shortfall]:
     """The rota's shortfalls in reading order: date, block, then SPEC level order."""
     block_rank = {name: index for index, name in enumerate(problem.block_order)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from rotaplan.export.grid import (
     DASH,
     area_label,
     assignment_times,
+    assignments_by_staff,
     format_clock,
     format_long_date,
     slot_index,
@@ -29,7 +31,7 @@ from rotaplan.export.grid import (
 )
 from rotaplan.files import write_atomic
 from rotaplan.problem import Problem
-from rotaplan.rota import Rota
+from rotaplan.rota import Assignment, Rota
 
 if TYPE_CHECKING:
     # Imported where calendars are made, so that only writing them loads icalendar.
@@ -73,17 +75,20 @@ def staff_calendar(
     *,
     stamp: dt.datetime,
     timezone: Timezone | None = None,
+    mine: Sequence[Assignment] | None = None,
 ) -> Calendar:
     """One person's calendar: a VEVENT per block they work, nothing about anyone else.
 
-    `stamp` is the DTSTAMP of every event (the moment of publication, UTC).
+    `stamp` is the DTSTAMP of every event (the moment of publication, UTC). `mine` is the
+    person's assignments in reading order, where the caller has them at hand.
     """
     from icalendar import Calendar, Event
 
     person = problem.person(staff)
     mentor = problem.person(person.mentor) if person.trainee and person.mentor else None
     slots = slot_index(problem)
-    mine = sorted_assignments(problem, rota, staff)
+    if mine is None:
+        mine = sorted_assignments(problem, rota, staff)
     stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
     sequence = max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()) // 60)
 
@@ -124,19 +129,31 @@ def staff_calendar(
 
 
 def write_ics(
-    problem: Problem, rota: Rota, folder: Path, *, stamp: dt.datetime | None = None
+    problem: Problem,
+    rota: Rota,
+    folder: Path,
+    *,
+    stamp: dt.datetime | None = None,
+    staff: Sequence[str] | None = None,
 ) -> list[Path]:
-    """Write `folder/staff/<id>.ics` for every person (a file even with no shifts).
+    """Write `folder/staff/<id>.ics` for every person, or for those in `staff` (a file even
+    with no shifts), in that order.
 
     `stamp` defaults to now; pass a fixed moment for reproducible files.
     """
+    ids = [person.id for person in problem.people] if staff is None else list(staff)
+    if not ids:
+        return []
     moment = stamp if stamp is not None else dt.datetime.now(dt.UTC)
     dates = [problem.start, problem.end, *(item.date for item in rota.assignments)]
     timezone = office_timezone(problem, min(dates), max(dates))
+    by_staff = assignments_by_staff(problem, rota)
     paths: list[Path] = []
-    for person in problem.people:
-        calendar = staff_calendar(problem, rota, person.id, stamp=moment, timezone=timezone)
-        path = staff_file(folder, person.id, ".ics")
+    for staff_id in ids:
+        calendar = staff_calendar(
+            problem, rota, staff_id, stamp=moment, timezone=timezone, mine=by_staff[staff_id]
+        )
+        path = staff_file(folder, staff_id, ".ics")
         write_atomic(path, calendar.to_ical(), sync=False)
         paths.append(path)
     return paths
