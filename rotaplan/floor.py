@@ -20,7 +20,6 @@ reports, since it has no first solve to prove one (benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -37,6 +36,12 @@ class Floor:
     least: int
     proven: int
 
+    @classmethod
+    def of(cls, least: int, proven: int | None) -> Floor:
+        """The floor of terms whose own least is `least`, raised to `proven` (the bound a
+        solve of their relaxation proved; None if it proved none)."""
+        return cls(least, least if proven is None else max(least, proven))
+
 
 def mentors_and_trainees(problem: Problem) -> tuple[str, ...]:
     """Every trainee with a mentor, and the mentors, in file order."""
@@ -46,19 +51,16 @@ def mentors_and_trainees(problem: Problem) -> tuple[str, ...]:
     )
 
 
-def floor_of(
-    index: SearchIndex,
-    people: tuple[str, ...],
-    bound_of: Callable[[cp_model.CpModel], int | None],
-) -> Floor:
-    """The floor of `people`'s soft costs together. `bound_of(model)` solves their
-    relaxation and returns the lower bound it proved on its objective (None if none)."""
+def relaxation_of(
+    index: SearchIndex, people: tuple[str, ...]
+) -> tuple[int, cp_model.CpModel | None]:
+    """What `people`'s soft terms cost at least by their own count, and the relaxation
+    whose proven bound may raise that (None if they have no soft terms)."""
     members = set(people)
     terms = [(term, linear) for term, staff, linear in index.costs.terms if staff in members]
     least = sum(term.weight * term.least for term, _linear in terms)
     if not terms:
-        return Floor(least, least)
+        return least, None
     free = {var for staff in people for var in index.picker.by_person[staff]}
     relaxed = index.graph.relaxation(free, linear_sum([linear for _term, linear in terms]))
-    proven = bound_of(relaxed.model)
-    return Floor(least, least if proven is None else max(least, proven))
+    return least, relaxed.model

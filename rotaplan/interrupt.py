@@ -12,6 +12,7 @@ interrupted, and the caller decides whether a complete rota exists to keep.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -72,6 +73,18 @@ def run_solver(
     Called from the main thread it also waits there for Ctrl-C; called from another
     thread it relies on the main thread's `wait` to stop it.
     """
+    return start_solver(solver, model, interrupted, callback)()
+
+
+def start_solver(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    interrupted: Interrupted,
+    callback: Any = None,
+) -> Callable[[], Any]:
+    """Start `solver.solve(model, callback)` in its own thread and return a function that
+    waits for its status as `run_solver` does, so the caller can do other work meanwhile
+    (CP-SAT searches without holding Python's lock)."""
     solver.parameters.catch_sigint_signal = False
     result: dict[str, Any] = {}
     failure: list[BaseException] = []
@@ -88,10 +101,14 @@ def run_solver(
             done.set()
 
     threading.Thread(target=target, name="cp-sat", daemon=True).start()
-    if threading.current_thread() is threading.main_thread():
-        wait(done, interrupted)
-    else:
-        done.wait()
-    if failure:
-        raise failure[0]
-    return result["status"]
+
+    def status() -> Any:
+        if threading.current_thread() is threading.main_thread():
+            wait(done, interrupted)
+        else:
+            done.wait()
+        if failure:
+            raise failure[0]
+        return result["status"]
+
+    return status

@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from rotaplan import solve as solve_module
 from rotaplan.check import check
-from rotaplan.floor import floor_of, mentors_and_trainees
+from rotaplan.floor import Floor, mentors_and_trainees, relaxation_of
 from rotaplan.model.build import BuiltModel
 from rotaplan.neighbourhood import SearchIndex, linear_sum, solution_values
 from rotaplan.problem import Problem
@@ -56,7 +56,9 @@ def test_the_floor_sees_practice_the_mentors_hours_rule_out() -> None:
     built = with_soft_rules(short_mentor())
     practice = [term for term in built.penalties if term.rule == "trainee_practice"]
     assert [term.least for term in practice] == [0]  # the term alone thinks all 3 possible
-    floor = floor_of(SearchIndex.of(built), ("anna", "tim"), proven_bound)
+    least, relaxed = relaxation_of(SearchIndex.of(built), ("anna", "tim"))
+    assert relaxed is not None
+    floor = Floor.of(least, proven_bound(relaxed))
     assert floor.proven >= floor.least + 120  # one missing block
     # ... and it is a floor: the optimum of the whole office pays at least as much
     raised = built.least_penalty() + floor.proven - floor.least
@@ -108,10 +110,11 @@ def test_a_large_office_raises_its_floor_and_a_small_one_keeps_the_terms_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     small = stages_of(short_mentor())
-    assert small.soft_floor() == small.built.least_penalty()  # its first solve proves more
+    # its first solve proves more
+    assert small.start_soft_floor()() == small.built.least_penalty()
     monkeypatch.setattr(solve_module, "FIRST_SOLVE_UP_TO_VARIABLES", 0)
     large = stages_of(short_mentor())
-    assert large.soft_floor() >= large.built.least_penalty() + 120
+    assert large.start_soft_floor()() >= large.built.least_penalty() + 120
     assert large.index is not None  # kept for the neighbourhoods
 
 
