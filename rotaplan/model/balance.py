@@ -63,6 +63,8 @@ class _Rota:
     )
     # fairness_change by (person, their counter minutes, the change in minutes)
     _changes: dict[tuple[StaffId, int, int], int] = field(default_factory=dict)
+    # `ranked` by (block, joining), until the next move
+    _ranked: dict[tuple[SlotKey, bool], list[tuple[int, int, Person]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for person in self.problem.people:
@@ -88,6 +90,7 @@ class _Rota:
         source, target = (self.back, self.front) if to == "front" else (self.front, self.back)
         source[slot.key].remove(person)
         target[slot.key].append(person)
+        self._ranked.clear()
         self._count(person, slot, "back" if to == "front" else "front", -1)
         self._count(person, slot, to, 1)
         for area in ("front", "back"):
@@ -143,6 +146,27 @@ class _Rota:
             change = weight * (fairness_cost(now + minutes, fair) - fairness_cost(now, fair))
             self._changes[key] = change
         return change
+
+    def ranked(self, slot: Slot, joining: bool) -> list[tuple[int, int, Person]]:
+        """(fairness change, place in the list, person) of every non-trainee in `slot`'s back
+        office if `joining` its counter, else at its counter, least change first (ties in
+        list order). Kept until the next move: `_shift` asks for the same blocks for one
+        person after another (300 people over 4 weeks: 12,284 questions, 2,752 lists)."""
+        key = (slot.key, joining)
+        found = self._ranked.get(key)
+        if found is None:
+            pool = self.back[slot.key] if joining else self.front[slot.key]
+            minutes = slot.minutes if joining else -slot.minutes
+            found = sorted(
+                (
+                    (self.fairness_change(person, minutes), rank, person)
+                    for rank, person in enumerate(pool)
+                    if not person.trainee
+                ),
+                key=lambda item: item[:2],
+            )
+            self._ranked[key] = found
+        return found
 
     def practice_wanted(self, trainee: Person, slot: Slot) -> bool:
         """Whether `trainee` is short of counter practice in `slot`'s week."""
@@ -295,10 +319,13 @@ def _shift(rota: _Rota, mover: Person, floors: dict[tuple[SlotKey, bool], int]) 
     # (the least the move can change the cost by, source, target, what the mover's own
     # fairness and their trainee's practice change by)
     candidates: list[tuple[int, int, int, int]] = []
+    lengths = {target.minutes for _rank, target, _gain in targets}
     for source_rank, source in sources:
         joined = floors[(source.key, True)]
+        # the mover's own fairness change depends only on the two blocks' lengths
+        moved = {length: rota.fairness_change(mover, length - source.minutes) for length in lengths}
         for target_rank, target, gain in targets:
-            own = rota.fairness_change(mover, target.minutes - source.minutes) - gain
+            own = moved[target.minutes] - gain
             least = joined + floors[(target.key, False)] + own
             if least < 0 and (target.date == source.date or rota.may_join_counter(mover, target)):
                 candidates.append((least, source_rank, target_rank, own))
@@ -329,22 +356,16 @@ def _best_swap(
 ) -> tuple[int, int, Person] | None:
     """(fairness change, rank, person) of the best non-trainee to join the counter in `slot`
     as `mover` leaves it (`joining`), or to leave it as `mover` joins; None if nobody may."""
-    pool = rota.back[slot.key] if joining else rota.front[slot.key]
-    minutes = slot.minutes if joining else -slot.minutes
-    best: tuple[int, int, Person] | None = None
-    for rank, person in enumerate(pool):
-        if person.trainee or person is mover:
+    for change, rank, person in rota.ranked(slot, joining):
+        if person is mover:
             continue
-        change = rota.fairness_change(person, minutes)
-        if best is not None and change >= best[0]:
-            continue  # on a tie the first in the list stays
         if joining:
             allowed = rota.may_join_counter(person, slot) and rota.skills_kept(mover, person, slot)
         else:
             allowed = rota.may_leave_counter(person, slot) and rota.skills_kept(person, mover, slot)
         if allowed:
-            best = (change, rank, person)
-    return best
+            return change, rank, person
+    return None
 
 
 def _apply_shift(rota: _Rota, mover: Person, source: Slot, target: Slot) -> bool:
