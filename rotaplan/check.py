@@ -116,6 +116,7 @@ class _Roster:
                 self._in_area[(key, item.area)].add(item.staff)
                 self._slots_in[(item.staff, item.area)].add(key)
                 self._slots_in[(item.staff, "any")].add(key)
+        self._sorted: dict[tuple[StaffId, str], tuple[Slot, ...]] = {}
 
     def people(self, slot: Slot, area: str) -> list[Person]:
         """Everyone in `area` during `slot`, in the order of the staff list."""
@@ -126,10 +127,15 @@ class _Roster:
         """The non-trainees in `area` during `slot`: those who count towards demand."""
         return [person for person in self.people(slot, area) if not person.trainee]
 
-    def slots(self, staff: StaffId, area: str = "any") -> list[Slot]:
+    def slots(self, staff: StaffId, area: str = "any") -> tuple[Slot, ...]:
         """The slots `staff` works in `area` ("any": in either area), in time order."""
-        keys = self._slots_in[(staff, area)]
-        return [slot for slot in self.problem.slots if slot.key in keys]
+        found = self._sorted.get((staff, area))
+        if found is None:  # each rule asks again, for each week or day (300 people: 20,000 times)
+            keys = self._slots_in[(staff, area)]
+            found = self._sorted[(staff, area)] = tuple(
+                slot for slot in self.problem.slots if slot.key in keys
+            )
+        return found
 
     def minutes(self, staff: StaffId, area: str = "any", week: int | None = None) -> int:
         """Minutes `staff` works in `area`, over the period or in one week."""
@@ -651,10 +657,10 @@ def _trainee_practice(problem: Problem, roster: _Roster) -> list[Penalty]:
 
 def _who(problem: Problem, staff: StaffId) -> str:
     """'Anna Müller (mueller)', or the id in quotes when it is not on the staff list."""
-    known = {person.id: person for person in problem.people}
-    if staff in known:
-        return f"{known[staff].name} ({staff})"
-    return f"'{staff}'"
+    try:
+        return f"{problem.person(staff).name} ({staff})"
+    except KeyError:
+        return f"'{staff}'"
 
 
 def _day(date: dt.date) -> str:
