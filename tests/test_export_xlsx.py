@@ -22,6 +22,22 @@ def workbook_for(tmp_path: Path, path: Path) -> tuple[Problem, Rota, Workbook]:
     return problem, rota, load_workbook(tmp_path / "rota.xlsx")
 
 
+def test_the_workbook_records_the_publication_moment_and_repeats_with_it(
+    tmp_path: Path,
+) -> None:
+    problem, rota = load(SMALL_OFFICE)
+    stamp = dt.datetime(2026, 11, 20, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    write_xlsx(problem, rota, tmp_path / "a", stamp=stamp)
+    write_xlsx(problem, rota, tmp_path / "b", stamp=stamp)
+    first = (tmp_path / "a" / "rota.xlsx").read_bytes()
+    assert first == (tmp_path / "b" / "rota.xlsx").read_bytes()
+    created = load_workbook(tmp_path / "a" / "rota.xlsx").properties.created
+    assert created is not None
+    assert created.replace(tzinfo=dt.UTC) == stamp  # 09:30 UTC
+    write_xlsx(problem, rota, tmp_path / "c", stamp=stamp + dt.timedelta(minutes=1))
+    assert (tmp_path / "c" / "rota.xlsx").read_bytes() != first
+
+
 def find_row(sheet: Worksheet, text: str) -> int:
     for row in sheet.iter_rows(min_col=1, max_col=1):
         if row[0].value is not None and str(row[0].value).startswith(text):

@@ -34,9 +34,9 @@ def write_exports(
     """Write rota.csv, rota.xlsx, rota.html and staff/<id>.ics + staff/<id>.csv into `folder`.
 
     Returns the paths written, planner files first. `stamp` is the publication
-    moment written into the calendar files (default: now). With `workers` of 2 or
-    more, a second process writes CALENDARS_ASIDE of the calendars meanwhile
-    (`rotaplan.export.aside`); the files are the same either way.
+    moment written into the calendar files and the workbook (default: now). With
+    `workers` of 2 or more, a second process writes CALENDARS_ASIDE of the calendars
+    meanwhile (`rotaplan.export.aside`); the files are the same either way.
     """
     folder.mkdir(parents=True, exist_ok=True)
     moment = stamp if stamp is not None else dt.datetime.now(dt.UTC)
@@ -47,7 +47,7 @@ def write_exports(
     )
     with aside as theirs:
         paths = write_rota_csv(problem, rota, folder)
-        paths += write_xlsx(problem, rota, folder)
+        paths += write_xlsx(problem, rota, folder, stamp=moment)
         paths += write_html(problem, rota, folder)
         staff_csvs = write_staff_csvs(problem, rota, folder)
         mine = write_ics(problem, rota, folder, stamp=moment, staff=people[cut:])

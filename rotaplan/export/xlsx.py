@@ -540,8 +540,10 @@ def write_coverage_sheet(sheet: Sheet, problem: Problem, grids: Sequence[WeekGri
     sheet.print_landscape_a4()
 
 
-def rota_xlsx(problem: Problem, rota: Rota) -> bytes:
-    """The whole workbook: one grid sheet per week, then "Coverage and hours"."""
+def rota_xlsx(problem: Problem, rota: Rota, *, stamp: dt.datetime | None = None) -> bytes:
+    """The whole workbook: one grid sheet per week, then "Coverage and hours". `stamp`, the
+    moment of publication, is recorded as the moment it was made (default now), so the same
+    rota published at the same moment gives the same bytes."""
     import xlsxwriter  # only here: most commands never write a workbook
 
     grids = build_grids(problem, rota)
@@ -558,13 +560,23 @@ def rota_xlsx(problem: Problem, rota: Rota) -> bytes:
     for grid in grids:
         write_week_sheet(Sheet(workbook, _sheet_title(grid), formats), problem, rota, grid)
     write_coverage_sheet(Sheet(workbook, COVERAGE_SHEET, formats), problem, grids)
-    workbook.set_properties({"title": f"Rota: {problem.office_name}", "author": "rotaplan"})
+    made = (stamp if stamp is not None else dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    workbook.set_properties(
+        {
+            "title": f"Rota: {problem.office_name}",
+            "author": "rotaplan",
+            # XlsxWriter writes the fields as they are, marked UTC
+            "created": made.replace(tzinfo=None),
+        }
+    )
     workbook.close()
     return buffer.getvalue()
 
 
-def write_xlsx(problem: Problem, rota: Rota, folder: Path) -> list[Path]:
-    """Write `folder/rota.xlsx`."""
+def write_xlsx(
+    problem: Problem, rota: Rota, folder: Path, *, stamp: dt.datetime | None = None
+) -> list[Path]:
+    """Write `folder/rota.xlsx`, made at `stamp` (default now)."""
     path = folder / ROTA_XLSX
-    write_atomic(path, rota_xlsx(problem, rota))
+    write_atomic(path, rota_xlsx(problem, rota, stamp=stamp))
     return [path]
