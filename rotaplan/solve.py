@@ -363,8 +363,8 @@ class _Stages:
         to skip the first solve (FIRST_SOLVE_UP_TO_VARIABLES), whose bound this floor is,
         the mentors' and trainees' terms are raised together to the bound CP-SAT proves
         on their relaxation (rotaplan/floor.py), in a solve that runs while the caller
-        makes the start (300 people over 4 weeks: the floor's 0.9 s beside the trades'
-        1.2 s). A smaller office's first solve proves a higher bound by itself (60
+        makes the start (300 people over 4 weeks: 0.9 s of floor beside 0.9 s of
+        trades). A smaller office's first solve proves a higher bound by itself (60
         people: 786 against 583, mentors or not). Needs the soft rules added; keeps the
         index it reads for the neighbourhoods."""
         least = self.built.least_penalty()
@@ -421,13 +421,16 @@ class _Stages:
         trial.add(cp_model.LinearExpr.sum(missing) == 0)
         solver = cp_model.CpSolver()
         self.configure(solver, work)
+        large = len(self.built.ctx.vars.all()) >= FIRST_SOLVE_UP_TO_VARIABLES
         solving = start_solver(solver, trial, self.ctrl_c)
-        if len(self.built.ctx.vars.all()) >= FIRST_SOLVE_UP_TO_VARIABLES and not self.index:
-            # A large office's search reads the model into its index on the main path
-            # (`_search`); what the model has now is read here, beside the trial's solve of
-            # its copy (300 people over 4 weeks: 0.5 s of reading beside 0.7 s of trial).
-            self.index = SearchIndex.of(self.built)
-        status = solving()
+        try:
+            if large and self.index is None:
+                # A large office's search reads the model into its index on the main path
+                # (`_search`); what the model has now is read here, beside the trial's solve
+                # of its copy (300 people over 4 weeks: 0.5 s of reading beside 0.7 s).
+                self.index = SearchIndex.of(self.built)
+        finally:  # no solve is left running, whatever happens
+            status = solving()
         self.work_left -= solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if self.interrupted:
