@@ -52,7 +52,11 @@ START_FREE_VARIABLES = 1000
 # Kinds of neighbourhood (see `improve`), drawn by what each gained per unit of work lately.
 DAYS, TRADE, COSTLY, ANYONE, AROUND = range(5)
 KINDS = 5
-RATE_MEMORY = 0.3  # weight of the latest step in a kind's smoothed gain rate
+# Weight of the latest step in a kind's smoothed gain rate: the kinds that pay change as
+# the rota improves, and following them sooner paid on 300 people over 4 weeks (seeds 0-9,
+# `trace.py --workers 2`: median 10511, worst 10872 with 0.3; 10494 and 10651 with 0.5;
+# 0.15 worse at seeds 0-4; benchmarks/RESULTS.md).
+RATE_MEMORY = 0.5
 RATE_FLOOR = 0.1  # a kind is drawn at least this often relative to the best one
 MIN_PEOPLE = 3
 # How often `around` frees a mentor's group for the whole period (`Picker.group`) rather
