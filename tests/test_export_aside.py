@@ -57,33 +57,27 @@ def test_no_fork_while_another_python_thread_runs(tmp_path: Path) -> None:
     assert int(path.read_text()) == os.getpid()
 
 
-def test_work_that_fails_in_the_child_is_done_here(tmp_path: Path) -> None:
+def raises() -> None:
+    raise OSError("no space left on device")
+
+
+def dies() -> None:
+    os._exit(3)
+
+
+@pytest.mark.parametrize("failure", [raises, dies], ids=["raises", "dies"])
+def test_work_the_child_cannot_do_is_done_here(tmp_path: Path, failure: Callable[[], None]) -> None:
     parent = os.getpid()
     path = tmp_path / "pid.txt"
 
     def work() -> list[Path]:
         if os.getpid() != parent:
-            raise OSError("no space left on device")
+            failure()
         path.write_text(str(os.getpid()), encoding="utf-8")
         return [path]
 
     with Aside(work) as theirs:
         assert theirs.forked
-        assert theirs.result() == [path]
-    assert int(path.read_text()) == parent
-
-
-def test_a_child_that_dies_leaves_the_work_to_this_process(tmp_path: Path) -> None:
-    parent = os.getpid()
-    path = tmp_path / "pid.txt"
-
-    def work() -> list[Path]:
-        if os.getpid() != parent:
-            os._exit(3)
-        path.write_text(str(os.getpid()), encoding="utf-8")
-        return [path]
-
-    with Aside(work) as theirs:
         assert theirs.result() == [path]
     assert int(path.read_text()) == parent
 

@@ -18,8 +18,9 @@ from rotaplan.problem import Problem
 from rotaplan.rota import Rota
 
 # The share of the staff calendars a second process writes, so both end together: the
-# planner files and staff CSVs take about a third of the time here (300 people over 4
-# weeks: 0.7 s against 2.7 s of calendars, `benchmarks/RESULTS.md`).
+# planner files and staff CSVs, which this process writes as well, take about a quarter
+# of the calendars' time (300 people over 4 weeks: 0.7 s against 2.7 s,
+# `benchmarks/RESULTS.md`).
 CALENDARS_ASIDE = 0.6
 
 
